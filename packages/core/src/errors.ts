@@ -1,0 +1,212 @@
+/**
+ * The asyncio exception classes and Python's OSError family, as JavaScript Error subclasses.
+ * Mirrors CPython 3.13 asyncio/exceptions.py and the builtin OSError hierarchy.
+ *
+ * Python's ValueError maps to RangeError and TypeError to TypeError (API.md); the rest keep their
+ * Python names. Every class sets `name` so that `String(error)` reads like Python's traceback line.
+ */
+
+/** Python's `RuntimeError`. */
+export class RuntimeError extends Error {
+  override name = "RuntimeError";
+}
+
+/**
+ * The future or task was cancelled. The cancel message, if any, is `message`.
+ * In Python this derives from BaseException; catch-all code must re-throw it (see {@link isCancelledError}).
+ * @see https://docs.python.org/3/library/asyncio-exceptions.html#asyncio.CancelledError
+ */
+export class CancelledError extends Error {
+  override name = "CancelledError";
+}
+
+/** True when `error` is a {@link CancelledError}: code that catches everything re-throws these. */
+export function isCancelledError(error: unknown): error is CancelledError {
+  return error instanceof CancelledError;
+}
+
+/** The operation is not allowed in this state. @see https://docs.python.org/3/library/asyncio-exceptions.html#asyncio.InvalidStateError */
+export class InvalidStateError extends Error {
+  override name = "InvalidStateError";
+}
+
+/** Python's `EOFError`. */
+export class EOFError extends Error {
+  override name = "EOFError";
+}
+
+/** Options accepted by {@link OSError}. */
+export interface OSErrorOptions {
+  /** Node's error code, e.g. `"ECONNRESET"`. */
+  code?: string | undefined;
+  /** The numeric errno (negative in libuv's convention is normalised to positive). */
+  errno?: number | undefined;
+  /** The original Node error. */
+  cause?: unknown;
+}
+
+/** Python's `OSError`: keeps Node's `code` and `errno`, and the Node error as `cause`. */
+export class OSError extends Error {
+  override name = "OSError";
+  /** Node's error code (`"ECONNRESET"`), or undefined. */
+  code: string | undefined;
+  /** The positive errno number, or undefined. */
+  errno: number | undefined;
+  constructor(message?: string, options: OSErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = options.code;
+    this.errno = options.errno === undefined ? undefined : Math.abs(options.errno);
+  }
+}
+
+/** Python's builtin `TimeoutError` (an OSError subclass), which `asyncio.TimeoutError` aliases. */
+export class TimeoutError extends OSError {
+  override name = "TimeoutError";
+}
+/** Python's `BlockingIOError`. */
+export class BlockingIOError extends OSError {
+  override name = "BlockingIOError";
+}
+/** Python's `ChildProcessError`. */
+export class ChildProcessError extends OSError {
+  override name = "ChildProcessError";
+}
+/** Python's `ConnectionError`. */
+export class ConnectionError extends OSError {
+  override name = "ConnectionError";
+}
+/** Python's `BrokenPipeError`. */
+export class BrokenPipeError extends ConnectionError {
+  override name = "BrokenPipeError";
+}
+/** Python's `ConnectionAbortedError`. */
+export class ConnectionAbortedError extends ConnectionError {
+  override name = "ConnectionAbortedError";
+}
+/** Python's `ConnectionRefusedError`. */
+export class ConnectionRefusedError extends ConnectionError {
+  override name = "ConnectionRefusedError";
+}
+/** Python's `ConnectionResetError`. */
+export class ConnectionResetError extends ConnectionError {
+  override name = "ConnectionResetError";
+}
+/** Python's `FileExistsError`. */
+export class FileExistsError extends OSError {
+  override name = "FileExistsError";
+}
+/** Python's `FileNotFoundError`. */
+export class FileNotFoundError extends OSError {
+  override name = "FileNotFoundError";
+}
+/** Python's `InterruptedError`. */
+export class InterruptedError extends OSError {
+  override name = "InterruptedError";
+}
+/** Python's `IsADirectoryError`. */
+export class IsADirectoryError extends OSError {
+  override name = "IsADirectoryError";
+}
+/** Python's `NotADirectoryError`. */
+export class NotADirectoryError extends OSError {
+  override name = "NotADirectoryError";
+}
+/** Python's `PermissionError`. */
+export class PermissionError extends OSError {
+  override name = "PermissionError";
+}
+/** Python's `ProcessLookupError`. */
+export class ProcessLookupError extends OSError {
+  override name = "ProcessLookupError";
+}
+
+// Python's errno-to-subclass table (Objects/exceptions.c, _PyExc_InitState), keyed by Node's codes.
+const OS_ERROR_BY_CODE: Readonly<Record<string, new (message?: string, options?: OSErrorOptions) => OSError>> = {
+  EAGAIN: BlockingIOError,
+  EWOULDBLOCK: BlockingIOError,
+  EALREADY: BlockingIOError,
+  EINPROGRESS: BlockingIOError,
+  ECHILD: ChildProcessError,
+  EPIPE: BrokenPipeError,
+  ESHUTDOWN: BrokenPipeError,
+  ECONNABORTED: ConnectionAbortedError,
+  ECONNREFUSED: ConnectionRefusedError,
+  ECONNRESET: ConnectionResetError,
+  EEXIST: FileExistsError,
+  ENOENT: FileNotFoundError,
+  EINTR: InterruptedError,
+  EISDIR: IsADirectoryError,
+  ENOTDIR: NotADirectoryError,
+  EACCES: PermissionError,
+  EPERM: PermissionError,
+  ESRCH: ProcessLookupError,
+  ETIMEDOUT: TimeoutError,
+};
+
+/**
+ * Translates a Node error (with `code` / `errno`) into the matching Python OSError subclass,
+ * keeping the original as `cause`. Errors without a code, and aio errors, are returned unchanged.
+ */
+export function fromNodeError(error: unknown): unknown {
+  if (!(error instanceof Error) || error instanceof OSError) return error;
+  const nodeError = error as Error & { code?: unknown; errno?: unknown };
+  if (typeof nodeError.code !== "string" || !/^E[A-Z0-9]+$/.test(nodeError.code)) return error;
+  const Class = OS_ERROR_BY_CODE[nodeError.code] ?? OSError;
+  return new Class(`[Errno ${nodeError.code}] ${error.message}`, {
+    code: nodeError.code,
+    errno: typeof nodeError.errno === "number" ? nodeError.errno : undefined,
+    cause: error,
+  });
+}
+
+/** Raised by `readexactly` / `readuntil` when EOF comes first. `partial` holds what was read. */
+export class IncompleteReadError extends EOFError {
+  override name = "IncompleteReadError";
+  /** The bytes read before EOF. */
+  partial: Uint8Array;
+  /** The total number of bytes expected, or null if unknown. */
+  expected: number | null;
+  constructor(partial: Uint8Array, expected: number | null) {
+    const expectedText = expected === null ? "undefined" : String(expected);
+    super(`${partial.length} bytes read on a total of ${expectedText} expected bytes`);
+    this.partial = partial;
+    this.expected = expected;
+  }
+}
+
+/** The buffer limit was reached while looking for a separator; `consumed` bytes are to be consumed. */
+export class LimitOverrunError extends Error {
+  override name = "LimitOverrunError";
+  /** Total number of bytes to be consumed. */
+  consumed: number;
+  constructor(message: string, consumed: number) {
+    super(message);
+    this.consumed = consumed;
+  }
+}
+
+/** Raised by `Queue.getNowait()` on an empty queue. */
+export class QueueEmpty extends Error {
+  override name = "QueueEmpty";
+}
+/** Raised by `Queue.putNowait()` on a full queue. */
+export class QueueFull extends Error {
+  override name = "QueueFull";
+}
+/** Raised by put/get on a queue that was shut down. */
+export class QueueShutDown extends Error {
+  override name = "QueueShutDown";
+}
+/** Raised when a Barrier is broken or reset while tasks wait. */
+export class BrokenBarrierError extends RuntimeError {
+  override name = "BrokenBarrierError";
+}
+/** The sendfile fast path is not available for this transport or file. */
+export class SendfileNotAvailableError extends RuntimeError {
+  override name = "SendfileNotAvailableError";
+}
+
+/** Python's `NotImplementedError` (a RuntimeError): an abstract method was not overridden. */
+export class NotImplementedError extends RuntimeError {
+  override name = "NotImplementedError";
+}

@@ -1,0 +1,102 @@
+/**
+ * ExceptionGroup: several errors raised together (PEP 654), as an AggregateError.
+ * Mirrors CPython 3.13 Objects/exceptions.c (BaseExceptionGroup: subgroup, split, derive).
+ */
+
+/** A type to match (a class, or several), or a predicate over the leaf errors. */
+export type ExceptionGroupCondition =
+  | (abstract new (...args: never[]) => unknown)
+  | readonly (abstract new (...args: never[]) => unknown)[]
+  | ((error: unknown) => boolean);
+
+function isClass(value: unknown): value is abstract new (...args: never[]) => unknown {
+  if (typeof value !== "function") return false;
+  const prototype = (value as { prototype?: unknown }).prototype;
+  return value === Error || prototype instanceof Error || /^class\b/.test(Function.prototype.toString.call(value));
+}
+
+function matcher(condition: ExceptionGroupCondition): (error: unknown) => boolean {
+  if (Array.isArray(condition)) {
+    const classes = condition as readonly (abstract new (...args: never[]) => unknown)[];
+    return (error) => classes.some((Class) => error instanceof Class);
+  }
+  if (isClass(condition)) {
+    const Class = condition;
+    return (error) => error instanceof Class;
+  }
+  if (typeof condition === "function") return condition as (error: unknown) => boolean;
+  throw new TypeError("expected an exception type, a tuple of exception types, or a callable (other than a class)");
+}
+
+/**
+ * Several unrelated errors raised together; `exceptions` holds them (possibly nested groups).
+ * @see https://docs.python.org/3/library/exceptions.html#ExceptionGroup
+ */
+export class ExceptionGroup extends AggregateError {
+  override name = "ExceptionGroup";
+  /** The grouped errors, in the order given. */
+  readonly exceptions: readonly unknown[];
+
+  /**
+   * @throws TypeError if `message` is not a string.
+   * @throws RangeError if `exceptions` is empty (Python's ValueError).
+   */
+  constructor(message: string, exceptions: Iterable<unknown>) {
+    if (typeof message !== "string") {
+      throw new TypeError("argument 1 must be str, not " + typeof message);
+    }
+    if (exceptions == null || typeof (exceptions as Iterable<unknown>)[Symbol.iterator] !== "function") {
+      throw new TypeError("second argument (exceptions) must be a sequence");
+    }
+    const list = [...exceptions];
+    if (list.length === 0) {
+      throw new RangeError("second argument (exceptions) must be a non-empty sequence");
+    }
+    super(list, message);
+    this.exceptions = Object.freeze(list);
+  }
+
+  /** A new group of the same message with the given errors (Python's `derive`). */
+  derive(exceptions: Iterable<unknown>): ExceptionGroup {
+    return new ExceptionGroup(this.message, exceptions);
+  }
+
+  /**
+   * The group restricted to the leaves matching `condition`, keeping nesting, or null when none match.
+   * A group that itself matches is returned whole.
+   */
+  subgroup(condition: ExceptionGroupCondition): ExceptionGroup | null {
+    return this.split(condition)[0];
+  }
+
+  /** `[matching, rest]`: each a group keeping this one's nesting, or null when empty. */
+  split(condition: ExceptionGroupCondition): [ExceptionGroup | null, ExceptionGroup | null] {
+    const matches = matcher(condition);
+    if (matches(this)) return [this, null];
+    const matched: unknown[] = [];
+    const rest: unknown[] = [];
+    for (const error of this.exceptions) {
+      if (error instanceof ExceptionGroup) {
+        const [m, r] = error.split(matches);
+        if (m !== null) matched.push(m);
+        if (r !== null) rest.push(r);
+      } else if (matches(error)) {
+        matched.push(error);
+      } else {
+        rest.push(error);
+      }
+    }
+    const wrap = (errors: unknown[]): ExceptionGroup | null => {
+      if (errors.length === 0) return null;
+      const group = this.derive(errors);
+      if (this.cause !== undefined) group.cause = this.cause;
+      return group;
+    };
+    return [wrap(matched), wrap(rest)];
+  }
+
+  override toString(): string {
+    const n = this.exceptions.length;
+    return `${this.name}: ${this.message} (${n} sub-exception${n === 1 ? "" : "s"})`;
+  }
+}

@@ -1,0 +1,91 @@
+export {
+  RuntimeError,
+  CancelledError,
+  isCancelledError,
+  InvalidStateError,
+  EOFError,
+  OSError,
+  TimeoutError,
+  BlockingIOError,
+  ChildProcessError,
+  ConnectionError,
+  BrokenPipeError,
+  ConnectionAbortedError,
+  ConnectionRefusedError,
+  ConnectionResetError,
+  FileExistsError,
+  FileNotFoundError,
+  InterruptedError,
+  IsADirectoryError,
+  NotADirectoryError,
+  PermissionError,
+  ProcessLookupError,
+  fromNodeError,
+  IncompleteReadError,
+  LimitOverrunError,
+  QueueEmpty,
+  QueueFull,
+  QueueShutDown,
+  BrokenBarrierError,
+  SendfileNotAvailableError,
+  NotImplementedError,
+} from "./errors.js";
+export type { OSErrorOptions } from "./errors.js";
+export { ExceptionGroup } from "./exception-group.js";
+export type { ExceptionGroupCondition } from "./exception-group.js";
+export {
+  Context,
+  ContextVar,
+  Token,
+  LookupError,
+  copyContext,
+  currentContext,
+  frameStorage,
+  contextVarsTouched,
+} from "./context.js";
+export type { ContextVarOptions, TaskFrame } from "./context.js";
+export { getRunningLoop, _getRunningLoop, _setRunningLoop } from "./running-loop.js";
+export { logger, setLogger, consoleLogger } from "./logger.js";
+export type { Logger } from "./logger.js";
+export { asyncWith, enter } from "./async-context.js";
+export type { AsyncContextManager } from "./async-context.js";
+export type {
+  AbstractEventLoop,
+  AbstractFuture,
+  AbstractHandle,
+  AbstractTimerHandle,
+  Coroutine,
+  CreateTaskOptions,
+  DoneCallback,
+  ExceptionContext,
+  ExceptionHandler,
+  Executor,
+  LoopInternals,
+  LoopStepHooks,
+  FutureWaiter,
+  TaskFactory,
+} from "./event-loop.js";
+export {
+  _registerLoopMethods,
+  _loopMethod,
+  _registerDefaultTaskFactory,
+  _defaultTaskFactory,
+  _registerEventLoopGetter,
+  _getEventLoop,
+} from "./providers.js";
+export type { LoopMethodProvider } from "./providers.js";
+export {
+  BaseTransport,
+  ReadTransport,
+  WriteTransport,
+  Transport,
+  DatagramTransport,
+  SubprocessTransport,
+} from "./transports.js";
+export {
+  BaseProtocol,
+  Protocol,
+  BufferedProtocol,
+  DatagramProtocol,
+  SubprocessProtocol,
+} from "./protocols.js";

@@ -1,0 +1,45 @@
+/**
+ * The "asyncio" logger: where the default exception handler and debug mode write.
+ * Mirrors CPython 3.13 asyncio/log.py (logger = logging.getLogger("asyncio")).
+ *
+ * Replace the sink with `setLogger` to capture or silence output (tests do).
+ */
+
+/** The subset of Python's `logging.Logger` that asyncio uses. */
+export interface Logger {
+  debug(message: string, error?: unknown): void;
+  info(message: string, error?: unknown): void;
+  warning(message: string, error?: unknown): void;
+  error(message: string, error?: unknown): void;
+}
+
+function format(message: string, error: unknown): string {
+  if (error === undefined) return message;
+  const detail = error instanceof Error ? (error.stack ?? String(error)) : String(error);
+  return `${message}\n${detail}`;
+}
+
+/** Writes to the console: warnings and errors to stderr, as Python's lastResort handler. */
+export const consoleLogger: Logger = {
+  debug: (message, error) => console.debug(format(message, error)),
+  info: (message, error) => console.info(format(message, error)),
+  warning: (message, error) => console.warn(format(message, error)),
+  error: (message, error) => console.error(format(message, error)),
+};
+
+let current: Logger = consoleLogger;
+
+/** The logger asyncio writes to. */
+export const logger: Logger = {
+  debug: (message, error) => current.debug(message, error),
+  info: (message, error) => current.info(message, error),
+  warning: (message, error) => current.warning(message, error),
+  error: (message, error) => current.error(message, error),
+};
+
+/** Routes asyncio's log output to `sink` (or back to the console with null); returns the previous sink. */
+export function setLogger(sink: Logger | null): Logger {
+  const previous = current;
+  current = sink ?? consoleLogger;
+  return previous;
+}

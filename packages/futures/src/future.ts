@@ -1,0 +1,445 @@
+/**
+ * Future: a result that will be set later, awaited by tasks and callbacks on one loop.
+ * Mirrors CPython 3.13 asyncio/futures.py (Future, isfuture, _set_result_unless_cancelled).
+ *
+ * Awaiting. `await fut` calls `fut.then(resolve, reject)`. Inside a task, that makes the task
+ * the future's waiter (Python's Task.__step on `yield fut`): the task is resumed by a done
+ * callback scheduled with `callSoon`, in the loop iteration after the future completes, and
+ * `task.cancel()` cancels the future. Library code awaits through {@link awaitFuture}, which
+ * registers synchronously and returns a native promise; it is cheaper than the thenable path by
+ * two promise jobs (benchmark W2/W3).
+ *
+ * Never-retrieved exceptions. Python reports them from `__del__`; JavaScript has no destructor,
+ * so a FinalizationRegistry reports a future that is collected while its exception was never
+ * retrieved. The report comes when the garbage collector runs, not at once.
+ */
+import {
+  CancelledError,
+  InvalidStateError,
+  RuntimeError,
+  _getEventLoop,
+  contextVarsTouched,
+  copyContext,
+  frameStorage,
+} from "@aio/core";
+import type {
+  AbstractEventLoop,
+  AbstractFuture,
+  Context,
+  DoneCallback,
+  FutureWaiter,
+  LoopInternals,
+} from "@aio/core";
+
+const PENDING = 0;
+const CANCELLED = 1;
+const FINISHED = 2;
+const STATE_NAMES = ["PENDING", "CANCELLED", "FINISHED"] as const;
+
+type Loop = AbstractEventLoop & LoopInternals;
+
+/** What a task offers a future it awaits (implemented by @aio/tasks' Task). @internal */
+export interface AwaitingTask {
+  _awaitOn(future: Future<unknown>, resolve: (value: unknown) => void, reject: (error: unknown) => void): void;
+}
+
+/** Options of the {@link Future} constructor. */
+export interface FutureOptions {
+  /** The loop to bind to; defaults to the running loop. */
+  loop?: AbstractEventLoop | null;
+}
+
+interface UnretrievedReport {
+  loop: AbstractEventLoop;
+  exception: unknown;
+  message: string;
+  future: string;
+  sourceTraceback: string | undefined;
+}
+
+const unretrieved = new FinalizationRegistry<UnretrievedReport>((report) => {
+  const context: Record<string, unknown> = {
+    message: report.message,
+    exception: report.exception,
+    future: report.future,
+  };
+  if (report.sourceTraceback !== undefined) context.source_traceback = report.sourceTraceback;
+  report.loop.callExceptionHandler(context);
+});
+
+function invokeWaiter(waiter: FutureWaiter, future: AbstractFuture<unknown>): void {
+  waiter._onFutureDone(future);
+}
+
+/** Resolves a promise from a finished future (a non-task `then`, or a superseded task await). @internal */
+export class Settler implements FutureWaiter {
+  private readonly resolve: (value: unknown) => void;
+  private readonly reject: (error: unknown) => void;
+  constructor(resolve: (value: unknown) => void, reject: (error: unknown) => void) {
+    this.resolve = resolve;
+    this.reject = reject;
+  }
+  _onFutureDone(future: AbstractFuture<unknown>): void {
+    settle(future as Future<unknown>, this.resolve, this.reject);
+  }
+}
+
+/** Resolves or rejects from a done future, marking its exception as retrieved. @internal */
+export function settle(
+  future: Future<unknown>,
+  resolve: (value: unknown) => void,
+  reject: (error: unknown) => void,
+): void {
+  let value: unknown;
+  try {
+    value = future.result();
+  } catch (error) {
+    reject(error);
+    return;
+  }
+  resolve(value);
+}
+
+/**
+ * A result that will be available later; awaitable, and a thenable for Promise code.
+ * @see https://docs.python.org/3/library/asyncio-future.html#asyncio.Future
+ */
+export class Future<T = unknown> implements AbstractFuture<T> {
+  declare readonly _asyncioFutureBlocking: boolean;
+  static {
+    Object.defineProperty(this.prototype, "_asyncioFutureBlocking", { value: false, writable: true });
+  }
+  /** @internal */
+  _state: number = PENDING;
+  /** @internal */
+  _result: T | undefined = undefined;
+  /** @internal */
+  _exception: unknown = null;
+  /** @internal */
+  _loop: Loop;
+  /** Flat pairs [callback or waiter, context]. @internal */
+  _callbacks: unknown[] | null = null;
+  /** @internal */
+  _cancelMessage: unknown = undefined;
+  /** @internal */
+  _cancelledExc: CancelledError | null = null;
+  /** True while an exception is set and nobody retrieved it. @internal */
+  _logTraceback = false;
+  /** Where the future was created (debug mode only). @internal */
+  _sourceTraceback: string | undefined = undefined;
+
+  /** @throws RuntimeError "no running event loop" when no loop is given and none runs. */
+  constructor(options: FutureOptions = {}) {
+    const loop = options.loop ?? _getEventLoop();
+    this._loop = loop as Loop;
+    if (this._loop._debug) this._sourceTraceback = captureStack(this.constructor);
+  }
+
+  /** The loop the future is bound to. */
+  getLoop(): AbstractEventLoop {
+    return this._loop;
+  }
+
+  /** True when the future has a result, an exception, or was cancelled. */
+  done(): boolean {
+    return this._state !== PENDING;
+  }
+
+  /** True when the future was cancelled. */
+  cancelled(): boolean {
+    return this._state === CANCELLED;
+  }
+
+  /**
+   * The result.
+   * @throws CancelledError if cancelled; InvalidStateError "Result is not ready." if pending;
+   * the future's exception if one was set.
+   */
+  result(): T {
+    if (this._state === CANCELLED) throw this._makeCancelledError();
+    if (this._state !== FINISHED) throw new InvalidStateError("Result is not ready.");
+    if (this._logTraceback) this._retrieved();
+    if (this._exception !== null) throw this._exception;
+    return this._result as T;
+  }
+
+  /**
+   * The exception set on the future, or null.
+   * @throws CancelledError if cancelled; InvalidStateError "Exception is not set." if pending.
+   */
+  exception(): unknown {
+    if (this._state === CANCELLED) throw this._makeCancelledError();
+    if (this._state !== FINISHED) throw new InvalidStateError("Exception is not set.");
+    if (this._logTraceback) this._retrieved();
+    return this._exception;
+  }
+
+  /**
+   * Cancels the future and schedules its callbacks; false if it was already done.
+   * @see https://docs.python.org/3/library/asyncio-future.html#asyncio.Future.cancel
+   */
+  cancel(msg?: unknown): boolean {
+    if (this._logTraceback) this._retrieved();
+    if (this._state !== PENDING) return false;
+    this._state = CANCELLED;
+    this._cancelMessage = msg;
+    this._scheduleCallbacks();
+    return true;
+  }
+
+  /** @throws InvalidStateError if the future is already done. */
+  setResult(result: T): void {
+    if (this._state !== PENDING) {
+      throw new InvalidStateError(`${STATE_NAMES[this._state]}: ${this.toString()}`);
+    }
+    this._result = result;
+    this._state = FINISHED;
+    this._scheduleCallbacks();
+  }
+
+  /**
+   * Marks the future done with `exception`.
+   * @throws InvalidStateError if the future is already done; TypeError if `exception` is null or undefined.
+   */
+  setException(exception: unknown): void {
+    if (this._state !== PENDING) {
+      throw new InvalidStateError(`${STATE_NAMES[this._state]}: ${this.toString()}`);
+    }
+    if (exception === null || exception === undefined) {
+      throw new TypeError(`exception must be an error value, got ${String(exception)}`);
+    }
+    if (typeof exception === "function" && exception.prototype instanceof Error) {
+      exception = new (exception as new () => Error)();
+    }
+    this._exception = exception;
+    this._state = FINISHED;
+    this._scheduleCallbacks();
+    this._logTraceback = true;
+    unretrieved.register(
+      this,
+      {
+        loop: this._loop,
+        exception,
+        message: `${this.constructor.name} exception was never retrieved`,
+        future: this.toString(),
+        sourceTraceback: this._sourceTraceback,
+      },
+      this,
+    );
+  }
+
+  /**
+   * Schedules `callback(future)` with `callSoon` when the future is done (at once if it is).
+   * It runs in `context`, or a copy of the current context.
+   */
+  addDoneCallback(callback: DoneCallback<this>, options: { context?: Context | null } = {}): void {
+    if (typeof callback !== "function") {
+      throw new TypeError(`a callable object was expected by add_done_callback(), got ${String(callback)}`);
+    }
+    let context = options.context ?? null;
+    if (context === null && contextVarsTouched) context = copyContext();
+    if (this._state !== PENDING) {
+      this._loop._callSoon(callback as (...args: never[]) => unknown, [this], context);
+    } else {
+      (this._callbacks ??= []).push(callback, context);
+    }
+  }
+
+  /** Removes every registration of `callback`; returns how many were removed. */
+  removeDoneCallback(callback: DoneCallback<this>): number {
+    const callbacks = this._callbacks;
+    if (callbacks === null) return 0;
+    const kept: unknown[] = [];
+    for (let i = 0; i < callbacks.length; i += 2) {
+      if (callbacks[i] !== callback) kept.push(callbacks[i], callbacks[i + 1]);
+    }
+    const removed = (callbacks.length - kept.length) / 2;
+    if (removed > 0) this._callbacks = kept.length === 0 ? null : kept;
+    return removed;
+  }
+
+  /**
+   * Promise interoperability: `await fut`, `Promise.all([fut])`, `fut.then(f)`.
+   * The handlers run after the loop has run the future's done callbacks, never synchronously.
+   */
+  then<R1 = T, R2 = never>(
+    onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    return awaitFuture(this).then(onFulfilled, onRejected);
+  }
+
+  /** Promise interoperability: `fut.catch(f)`. */
+  catch<R = never>(onRejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {
+    return this.then(undefined, onRejected);
+  }
+
+  /** Promise interoperability: `fut.finally(f)`. */
+  finally(onFinally?: (() => void) | null): Promise<T> {
+    return awaitFuture(this).finally(onFinally);
+  }
+
+  /**
+   * Registers `resolve` / `reject` to be called when the future is done. A done future settles
+   * them at once (Python's `await` on a done future does not suspend); inside a task, the task
+   * becomes the waiter. @internal
+   */
+  _await(resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
+    if (this._state !== PENDING) {
+      settle(this as Future<unknown>, resolve, reject);
+      return;
+    }
+    const frame = frameStorage.getStore();
+    const task = frame === undefined ? null : (frame._frameTask as AwaitingTask | null);
+    if (task !== null) {
+      task._awaitOn(this as Future<unknown>, resolve, reject);
+    } else {
+      this._addWaiter(new Settler(resolve, reject));
+    }
+  }
+
+  /** Adds a waiter object to the callback list. @internal */
+  _addWaiter(waiter: FutureWaiter): void {
+    (this._callbacks ??= []).push(waiter, null);
+  }
+
+  /** Replaces waiter `from` with `to` in the callback list (a task's superseded await). @internal */
+  _replaceWaiter(from: FutureWaiter, to: FutureWaiter): void {
+    const callbacks = this._callbacks;
+    if (callbacks === null) return;
+    const index = callbacks.indexOf(from);
+    if (index >= 0) callbacks[index] = to;
+  }
+
+  /** Python's `_make_cancelled_error`: the CancelledError to raise, made once. @internal */
+  _makeCancelledError(): CancelledError {
+    if (this._cancelledExc !== null) {
+      const error = this._cancelledExc;
+      this._cancelledExc = null;
+      return error;
+    }
+    return this._cancelMessage === undefined || this._cancelMessage === null
+      ? new CancelledError()
+      : new CancelledError(String(this._cancelMessage));
+  }
+
+  /** @internal */
+  _retrieved(): void {
+    this._logTraceback = false;
+    unretrieved.unregister(this);
+  }
+
+  /** Python's `__schedule_callbacks`: each callback through `callSoon`, in registration order. @internal */
+  _scheduleCallbacks(): void {
+    const callbacks = this._callbacks;
+    if (callbacks === null) return;
+    this._callbacks = null;
+    const loop = this._loop;
+    for (let i = 0; i < callbacks.length; i += 2) {
+      const entry = callbacks[i];
+      if (typeof entry === "function") {
+        loop._callSoon(entry as (...args: never[]) => unknown, [this], callbacks[i + 1] as Context | null);
+      } else {
+        loop._callSoon(invokeWaiter as (...args: never[]) => unknown, [entry, this], null);
+      }
+    }
+  }
+
+  /** Python's repr info: state, result or exception, callbacks. @internal */
+  _reprInfo(): string[] {
+    const info = [STATE_NAMES[this._state]!.toLowerCase()];
+    if (this._state === FINISHED) {
+      if (this._exception !== null) info.push(`exception=${reprValue(this._exception)}`);
+      else info.push(`result=${reprValue(this._result)}`);
+    }
+    const callbacks = this._callbacks;
+    if (callbacks !== null) {
+      const names: string[] = [];
+      for (let i = 0; i < callbacks.length; i += 2) names.push(callbackName(callbacks[i]));
+      const shown = names.length > 2 ? [names[0]!, `<${names.length - 2} more>`, names.at(-1)!] : names;
+      info.push(`cb=[${shown.join(", ")}]`);
+    }
+    if (this._sourceTraceback !== undefined) {
+      const where = firstFrame(this._sourceTraceback);
+      if (where !== undefined) info.push(`created at ${where}`);
+    }
+    return info;
+  }
+
+  toString(): string {
+    return `<${this.constructor.name} ${this._reprInfo().join(" ")}>`;
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+}
+
+/**
+ * Awaits `future` from the current task (or from plain code) and returns a native promise.
+ * Equivalent to `await future` but registers synchronously; used on library hot paths. @internal
+ */
+export function awaitFuture<T>(future: Future<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    future._await(resolve as (value: unknown) => void, reject);
+  });
+}
+
+/**
+ * True for @aio futures and tasks, and any object following the asyncio future protocol.
+ * @see https://docs.python.org/3/library/asyncio-future.html#asyncio.isfuture
+ */
+export function isFuture(value: unknown): value is AbstractFuture<unknown> {
+  return (
+    value !== null &&
+    typeof value === "object" &&
+    "_asyncioFutureBlocking" in value &&
+    (value as { _asyncioFutureBlocking: unknown })._asyncioFutureBlocking != null
+  );
+}
+
+/** Sets `result` unless the future was cancelled (Python's `_set_result_unless_cancelled`). @internal */
+export function setResultUnlessCancelled<T>(future: Future<T>, result: T): void {
+  if (future.cancelled()) return;
+  future.setResult(result);
+}
+
+/** Python's `reprlib.repr`-like short repr of a value. @internal */
+export function reprValue(value: unknown): string {
+  if (value === null || value === undefined) return "None";
+  if (typeof value === "string") {
+    const text = value.length > 30 ? `${value.slice(0, 13)}...${value.slice(-14)}` : value;
+    return `'${text}'`;
+  }
+  if (value instanceof Error) return `${value.name}(${value.message ? `'${value.message}'` : ""})`;
+  if (typeof value === "function") return `<function ${value.name || "<anonymous>"}>`;
+  if (typeof value === "object") {
+    const text = String(value);
+    if (text !== "[object Object]") return text;
+    return `<${value.constructor?.name ?? "object"} object>`;
+  }
+  return String(value);
+}
+
+function callbackName(entry: unknown): string {
+  if (typeof entry === "function") return entry.name ? `${entry.name}()` : "<anonymous>()";
+  const name = (entry as { constructor?: { name?: string } }).constructor?.name ?? "waiter";
+  return name === "Settler" ? "<promise resolver>" : `${name}.__wakeup()`;
+}
+
+/** A stack trace of the caller, without the frames inside @aio itself. @internal */
+export function captureStack(skipUntil?: unknown): string {
+  const holder: { stack?: string } = {};
+  Error.captureStackTrace(holder, skipUntil as (...args: never[]) => unknown);
+  return (holder.stack ?? "").split("\n").slice(1).join("\n");
+}
+
+function firstFrame(stack: string): string | undefined {
+  const line = stack.split("\n").find((entry) => entry.trim().length > 0);
+  return line?.trim().replace(/^at\s+/, "");
+}
+
+/** @internal Runtime check for wrong-loop awaits, used by tasks. */
+export function loopMismatchError(task: unknown, future: Future<unknown>): RuntimeError {
+  return new RuntimeError(`Task ${String(task)} got Future ${future.toString()} attached to a different loop`);
+}

@@ -1,0 +1,18 @@
+/** Formatting of callbacks for reprs and log lines. Mirrors CPython 3.13 asyncio/format_helpers.py. */
+
+function formatArg(value: unknown): string {
+  if (value === null || value === undefined) return "None";
+  if (typeof value === "string") return `'${value.length > 40 ? `${value.slice(0, 37)}...` : value}'`;
+  if (typeof value === "function") return value.name || "<anonymous>";
+  if (typeof value === "object") {
+    const text = String(value);
+    return text === "[object Object]" ? `<${value.constructor?.name ?? "object"}>` : text;
+  }
+  return String(value);
+}
+
+/** `name(arg, ...)` like Python's `_format_callback_source` (JavaScript has no source position to add). */
+export function formatCallbackSource(callback: (...args: never[]) => unknown, args: readonly unknown[]): string {
+  const name = callback.name.replace(/^bound /, "") || "<anonymous>";
+  return `${name}(${args.map(formatArg).join(", ")})`;
+}

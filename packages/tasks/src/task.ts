@@ -1,0 +1,400 @@
+/**
+ * Task: runs a coroutine thunk on the loop, and can be cancelled at the await where it waits.
+ * Mirrors CPython 3.13 asyncio/tasks.py (Task, current_task, all_tasks, _register_task).
+ *
+ * A task is its coroutine's AsyncLocalStorage frame, so `currentTask()` and context variables
+ * work anywhere in its async call tree. Python drives a coroutine with `send`/`throw` from
+ * `Task.__step`; a JavaScript async function drives itself, so the task instead holds the
+ * resolve/reject pair of the await it is suspended in and settles it from the loop:
+ *
+ * - `await future` inside the task reaches `Future._await`, which calls `_awaitOn`: the task
+ *   becomes the future's waiter (Python: `result.add_done_callback(self.__wakeup)`), and
+ *   `_onFutureDone` later resumes it from a loop callback, throwing CancelledError instead of
+ *   the result when a cancel was requested meanwhile (Python's `_must_cancel`).
+ * - `await sleep(0)` is Python's bare `yield`: `_yield` schedules the resume with `callSoon`.
+ * - `cancel()` cancels the awaited future (Python's `_fut_waiter`), so the await throws
+ *   CancelledError right there; with no aio future awaited it sets `_mustCancel`, honoured at
+ *   the next aio await. Native promises cannot be interrupted: `task.signal` aborts instead.
+ *
+ * Every resume goes through `loop._beginStep`, and every suspension or completion reports
+ * `_stepSuspended`, so the loop runs the next callback only after this task's step (see
+ * BaseEventLoop).
+ */
+import {
+  CancelledError,
+  Context,
+  RuntimeError,
+  contextVarsTouched,
+  copyContext,
+  frameStorage,
+  getRunningLoop,
+} from "@aio/core";
+import type {
+  AbstractEventLoop,
+  AbstractFuture,
+  Coroutine,
+  LoopInternals,
+  TaskFrame,
+} from "@aio/core";
+import { Future, Settler, reprValue } from "@aio/futures";
+import type { AwaitingTask } from "@aio/futures";
+
+type Loop = AbstractEventLoop & LoopInternals;
+type Resolve = (value: unknown) => void;
+type Reject = (error: unknown) => void;
+
+let taskNameCounter = 0;
+
+/** Pending tasks per loop (Python's `_scheduled_tasks`, kept strongly; see README). */
+const tasksByLoop = new WeakMap<AbstractEventLoop, Set<Task<unknown>>>();
+
+function registerTask(task: Task<unknown>): void {
+  let tasks = tasksByLoop.get(task._loop);
+  if (tasks === undefined) {
+    tasks = new Set();
+    tasksByLoop.set(task._loop, tasks);
+  }
+  tasks.add(task);
+}
+
+/** Options of the {@link Task} constructor. */
+export interface TaskOptions {
+  loop?: AbstractEventLoop | null;
+  name?: string | null;
+  context?: Context | null;
+  /** Start the coroutine at once, inside the constructor, when the loop runs (3.12+). */
+  eagerStart?: boolean;
+}
+
+/**
+ * A coroutine scheduled on the loop; a Future of its result.
+ * @see https://docs.python.org/3/library/asyncio-task.html#asyncio.Task
+ */
+export class Task<T = unknown> extends Future<T> implements AwaitingTask, TaskFrame {
+  /** @internal */
+  _coro: Coroutine<T> | null;
+  /** Materialised lazily: until a context variable is set anywhere, every context is empty. @internal */
+  _ctx: Context | null;
+  /** @internal */
+  _name: string;
+  /** @internal */
+  _numCancelsRequested = 0;
+  /** @internal */
+  _mustCancel = false;
+  /** The future this task waits on (Python's `_fut_waiter`). @internal */
+  _futWaiter: Future<unknown> | null = null;
+  /** @internal */
+  _waitResolve: Resolve | null = null;
+  /** @internal */
+  _waitReject: Reject | null = null;
+  /** @internal */
+  _abort: AbortController | null = null;
+  /** @internal */
+  _logDestroyPending = true;
+
+  /**
+   * @throws TypeError "a coroutine was expected, got …" if `coro` is not a function.
+   * @throws RuntimeError "no running event loop" when no loop is given and none runs.
+   */
+  constructor(coro: Coroutine<T>, options: TaskOptions = {}) {
+    super({ loop: options.loop ?? null });
+    if (typeof coro !== "function") {
+      this._logDestroyPending = false;
+      throw new TypeError(`a coroutine was expected, got ${reprValue(coro)}`);
+    }
+    this._coro = coro;
+    this._name = options.name === null || options.name === undefined ? `Task-${++taskNameCounter}` : String(options.name);
+    this._ctx = options.context ?? (contextVarsTouched ? copyContext() : null);
+    registerTask(this as Task<unknown>);
+    if (options.eagerStart === true && this._loop.isRunning()) {
+      // Python's __eager_start: the first step runs now, inside the caller's step.
+      startCoroutine(this as Task<unknown>);
+    } else {
+      this._loop._callSoon(startTask as (...args: never[]) => unknown, [this], null);
+    }
+  }
+
+  /** The context the coroutine runs in. @internal */
+  get _context(): Context {
+    return (this._ctx ??= new Context());
+  }
+
+  /** A task is its own frame's task. @internal */
+  get _frameTask(): object {
+    return this;
+  }
+
+  /** The coroutine thunk (null once the task is done). */
+  getCoro(): Coroutine<T> | null {
+    return this._coro;
+  }
+
+  /** The context the task runs in. */
+  getContext(): Context {
+    return this._context;
+  }
+
+  getName(): string {
+    return this._name;
+  }
+
+  setName(value: unknown): void {
+    this._name = String(value);
+  }
+
+  /** @throws RuntimeError always: a task's result comes from its coroutine. */
+  override setResult(_result: T): void {
+    throw new RuntimeError("Task does not support set_result operation");
+  }
+
+  /** @throws RuntimeError always: a task's exception comes from its coroutine. */
+  override setException(_exception: unknown): void {
+    throw new RuntimeError("Task does not support set_exception operation");
+  }
+
+  /**
+   * The stack of the task: for a task that failed, the lines of its error's stack; otherwise
+   * empty (JavaScript cannot show where a suspended async function waits).
+   */
+  getStack(options: { limit?: number | null } = {}): string[] {
+    if (this._state !== 2 || this._exception === null) return [];
+    const error = this._exception;
+    const stack = error instanceof Error && error.stack ? error.stack.split("\n").slice(1).map((line) => line.trim()) : [];
+    return options.limit === null || options.limit === undefined ? stack : stack.slice(0, options.limit);
+  }
+
+  /**
+   * Requests cancellation: the await the task is suspended in throws CancelledError (with
+   * `msg`), and `task.signal` aborts. False if the task is done.
+   * @see https://docs.python.org/3/library/asyncio-task.html#asyncio.Task.cancel
+   */
+  override cancel(msg?: unknown): boolean {
+    if (this._logTraceback) this._retrieved();
+    if (this._state !== 0) return false;
+    this._numCancelsRequested += 1;
+    const abort = this._abort;
+    if (abort !== null && !abort.signal.aborted) abort.abort(cancelledErrorFor(msg));
+    const waiter = this._futWaiter;
+    if (waiter !== null && waiter.cancel(msg)) {
+      // Python leaves _fut_waiter set: it may be a task that ignores the cancel.
+      return true;
+    }
+    this._mustCancel = true;
+    this._cancelMessage = msg;
+    return true;
+  }
+
+  /** Pending cancellation requests (3.11+). */
+  cancelling(): number {
+    return this._numCancelsRequested;
+  }
+
+  /** Withdraws one cancellation request; returns the number left. */
+  uncancel(): number {
+    if (this._numCancelsRequested > 0) {
+      this._numCancelsRequested -= 1;
+      if (this._numCancelsRequested === 0) this._mustCancel = false;
+    }
+    return this._numCancelsRequested;
+  }
+
+  /**
+   * An AbortSignal that aborts when the task is cancelled, for native APIs (`fetch`, `fs`,
+   * `child_process`). An @aio addition.
+   */
+  get signal(): AbortSignal {
+    if (this._abort === null) {
+      this._abort = new AbortController();
+      if (this._numCancelsRequested > 0 || this._state === 1) {
+        this._abort.abort(cancelledErrorFor(this._cancelMessage));
+      }
+    }
+    return this._abort.signal;
+  }
+
+  // ------------------------------------------------------------ the step machinery
+
+  /** The task awaits `future` (from Future._await, in this task's frame). @internal */
+  _awaitOn(future: Future<unknown>, resolve: Resolve, reject: Reject): void {
+    const loop = this._loop;
+    if (future._loop !== (loop as AbstractEventLoop)) {
+      scheduleThrow(this as Task<unknown>, reject, new RuntimeError(
+        `Task ${this.toString()} got Future ${future.toString()} attached to a different loop`,
+      ));
+      return;
+    }
+    if (future === (this as Future<unknown>)) {
+      scheduleThrow(this as Task<unknown>, reject, new RuntimeError(`Task cannot await on itself: ${this.toString()}`));
+      return;
+    }
+    this._supersedeWait();
+    this._futWaiter = future;
+    this._waitResolve = resolve;
+    this._waitReject = reject;
+    future._addWaiter(this);
+    if (this._mustCancel && future.cancel(this._cancelMessage)) this._mustCancel = false;
+    loop._stepSuspended(this);
+  }
+
+  /** Python's bare `yield` (sleep(0)): resume in the next iteration. @internal */
+  _yield(resolve: Resolve, reject: Reject, result: unknown): void {
+    this._supersedeWait();
+    this._loop._callSoon(resumeAfterYield as (...args: never[]) => unknown, [this, resolve, reject, result], null);
+    this._loop._stepSuspended(this);
+  }
+
+  /** The awaited future is done: resume (Python's `__wakeup` + `__step`). @internal */
+  _onFutureDone(future: AbstractFuture<unknown>): void {
+    const resolve = this._waitResolve as Resolve;
+    const reject = this._waitReject as Reject;
+    this._futWaiter = null;
+    this._waitResolve = null;
+    this._waitReject = null;
+    this._loop._beginStep(this);
+    let failed = false;
+    let value: unknown;
+    try {
+      value = future.result();
+    } catch (error) {
+      failed = true;
+      value = error;
+    }
+    if (this._mustCancel) {
+      if (!(failed && value instanceof CancelledError)) value = this._makeCancelledError();
+      failed = true;
+      this._mustCancel = false;
+    }
+    if (failed) reject(value);
+    else resolve(value);
+  }
+
+  /** A second await while one is registered (Promise.all, an un-awaited `then`). @internal */
+  _supersedeWait(): void {
+    const previous = this._futWaiter;
+    if (previous !== null) {
+      previous._replaceWaiter(this, new Settler(this._waitResolve as Resolve, this._waitReject as Reject));
+      this._futWaiter = null;
+      this._waitResolve = null;
+      this._waitReject = null;
+    }
+  }
+
+  /** The coroutine returned `value`. @internal */
+  _finish(value: T): void {
+    if (this._mustCancel) {
+      // Python: the task is cancelled right before the coroutine stops.
+      this._mustCancel = false;
+      Future.prototype.cancel.call(this, this._cancelMessage);
+    } else {
+      Future.prototype.setResult.call(this, value);
+    }
+    this._afterDone();
+  }
+
+  /** The coroutine threw `error`. @internal */
+  _fail(error: unknown): void {
+    if (error instanceof CancelledError) {
+      this._cancelledExc = error;
+      Future.prototype.cancel.call(this);
+    } else {
+      const value = error ?? new TypeError(`coroutine threw ${String(error)}`);
+      Future.prototype.setException.call(this, value);
+    }
+    this._afterDone();
+  }
+
+  /** @internal */
+  _afterDone(): void {
+    this._coro = null;
+    tasksByLoop.get(this._loop)?.delete(this as Task<unknown>);
+    this._loop._stepSuspended(this);
+  }
+
+  override _reprInfo(): string[] {
+    const info = super._reprInfo();
+    if (this._numCancelsRequested > 0 && this._state === 0) info[0] = "cancelling";
+    info.splice(1, 0, `name='${this._name}'`);
+    if (this._coro !== null) info.splice(2, 0, `coro=<${this._coro.name || "<anonymous>"}()>`);
+    if (this._futWaiter !== null) info.splice(this._coro !== null ? 3 : 2, 0, `wait_for=${this._futWaiter.toString()}`);
+    return info;
+  }
+}
+
+function cancelledErrorFor(msg: unknown): CancelledError {
+  return msg === undefined || msg === null ? new CancelledError() : new CancelledError(String(msg));
+}
+
+/** The first step: Python's `__step` scheduled by `Task.__init__`. */
+function startTask(task: Task<unknown>): void {
+  task._loop._beginStep(task);
+  if (task._mustCancel) {
+    // Python throws CancelledError into the unstarted coroutine, which ends it at once.
+    task._mustCancel = false;
+    task._fail(task._makeCancelledError());
+    return;
+  }
+  startCoroutine(task);
+}
+
+function startCoroutine(task: Task<unknown>): void {
+  void frameStorage.run(task, runCoroutine, task);
+}
+
+async function runCoroutine(task: Task<unknown>): Promise<void> {
+  let value: unknown;
+  try {
+    value = await (task._coro as Coroutine<unknown>)();
+  } catch (error) {
+    task._fail(error);
+    return;
+  }
+  task._finish(value);
+}
+
+function resumeAfterYield(task: Task<unknown>, resolve: Resolve, reject: Reject, result: unknown): void {
+  task._loop._beginStep(task);
+  if (task._mustCancel) {
+    task._mustCancel = false;
+    reject(task._makeCancelledError());
+  } else {
+    resolve(result);
+  }
+}
+
+/** Python: `call_soon(self.__step, new_exc)` for a bad await. */
+function scheduleThrow(task: Task<unknown>, reject: Reject, error: unknown): void {
+  task._supersedeWait();
+  task._loop._callSoon(throwIntoTask as (...args: never[]) => unknown, [task, reject, error], null);
+  task._loop._stepSuspended(task);
+}
+
+function throwIntoTask(task: Task<unknown>, reject: Reject, error: unknown): void {
+  task._loop._beginStep(task);
+  task._mustCancel = false;
+  reject(error);
+}
+
+/**
+ * The task whose code is running (in `loop`, default the running loop), or null.
+ * @throws RuntimeError "no running event loop" when no loop is given and none runs.
+ * @see https://docs.python.org/3/library/asyncio-task.html#asyncio.current_task
+ */
+export function currentTask(loop?: AbstractEventLoop | null): Task<unknown> | null {
+  const target = loop ?? getRunningLoop();
+  const frame = frameStorage.getStore();
+  const task = frame === undefined ? null : (frame._frameTask as Task<unknown> | null);
+  return task !== null && task._loop === target ? task : null;
+}
+
+/**
+ * The loop's tasks that are not done (default: the running loop).
+ * @see https://docs.python.org/3/library/asyncio-task.html#asyncio.all_tasks
+ */
+export function allTasks(loop?: AbstractEventLoop | null): Set<Task<unknown>> {
+  const target = loop ?? getRunningLoop();
+  const result = new Set<Task<unknown>>();
+  for (const task of tasksByLoop.get(target) ?? []) {
+    if (!task.done()) result.add(task);
+  }
+  return result;
+}
