@@ -7,9 +7,10 @@ from common import check, measure, now, param, read_spec, run, sized, w5_delay_m
 
 spec = read_spec()
 # How early a timer may fire and still count as on time: CPython compares deadlines against
-# time.monotonic() (resolution 1 ns; 1 us covers float rounding); uvloop (libuv) keeps its clock
-# in whole milliseconds, cached per loop iteration, and rounds each delay to a millisecond.
-tolerance = 1e-3 if spec["impl"] == "uvloop" else 1e-6
+# time.monotonic() (resolution 1 ns; 1 us covers float rounding). uvloop uses libuv's timers, whose
+# clock is whole milliseconds (truncated) and whose delays are rounded to whole milliseconds, so a
+# timer can fire up to 1.5 ms before the real-time deadline: that is uvloop's resolution, not a bug.
+tolerance = 2e-3 if spec["impl"] == "uvloop" else 1e-6
 
 
 async def main(n):

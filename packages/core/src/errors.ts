@@ -210,3 +210,8 @@ export class SendfileNotAvailableError extends RuntimeError {
 export class NotImplementedError extends RuntimeError {
   override name = "NotImplementedError";
 }
+
+/** Python's `KeyboardInterrupt`: raised by `run()` / `Runner.run()` after a second SIGINT. */
+export class KeyboardInterrupt extends Error {
+  override name = "KeyboardInterrupt";
+}

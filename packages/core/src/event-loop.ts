@@ -144,13 +144,25 @@ export interface LoopStepHooks {
  * future, or the resolver of a promise derived from it. @internal
  */
 export interface FutureWaiter {
-  _onFutureDone(future: AbstractFuture<unknown>): void;
+  /**
+   * Called when the future completes, in callback order; the waiter schedules its own
+   * resumption on the loop (Python: `call_soon(callback, future)`).
+   */
+  _futureDone(future: AbstractFuture<unknown>): void;
+}
+
+/** What the loop's ready queue holds: a Handle, or a task's reusable step handle. @internal */
+export interface ReadyHandle {
+  _cancelled: boolean;
+  _run(): void;
 }
 
 /** Loop methods the futures and tasks machinery uses to avoid public-API overhead. @internal */
 export interface LoopInternals extends LoopStepHooks {
   /** `callSoon` with the argument list and context given directly (no option parsing). */
   _callSoon(callback: (...args: never[]) => unknown, args: unknown[], context: Context | null): AbstractHandle;
+  /** Appends a ready handle (waking an idle loop). */
+  _pushReady(handle: ReadyHandle): void;
   /** Enables debug-mode checks and source tracebacks. */
   _debug: boolean;
 }

@@ -29,6 +29,7 @@ export {
   BrokenBarrierError,
   SendfileNotAvailableError,
   NotImplementedError,
+  KeyboardInterrupt,
 } from "./errors.js";
 export type { OSErrorOptions } from "./errors.js";
 export { ExceptionGroup } from "./exception-group.js";
@@ -63,6 +64,7 @@ export type {
   LoopInternals,
   LoopStepHooks,
   FutureWaiter,
+  ReadyHandle,
   TaskFactory,
 } from "./event-loop.js";
 export {
@@ -72,6 +74,8 @@ export {
   _defaultTaskFactory,
   _registerEventLoopGetter,
   _getEventLoop,
+  _registerEventLoopSetter,
+  _setEventLoop,
 } from "./providers.js";
 export type { LoopMethodProvider } from "./providers.js";
 export {

@@ -70,3 +70,15 @@ export function _getEventLoop(): AbstractEventLoop {
   if (eventLoopGetter !== null) return eventLoopGetter();
   throw new RuntimeError("no running event loop");
 }
+
+let eventLoopSetter: ((loop: AbstractEventLoop | null) => void) | null = null;
+
+/** Registers Python's `set_event_loop()` (called by @aio/policy). @internal */
+export function _registerEventLoopSetter(setter: (loop: AbstractEventLoop | null) => void): void {
+  eventLoopSetter = setter;
+}
+
+/** Python's `events.set_event_loop` when @aio/policy is loaded; otherwise nothing to set. @internal */
+export function _setEventLoop(loop: AbstractEventLoop | null): void {
+  eventLoopSetter?.(loop);
+}

@@ -67,10 +67,6 @@ const unretrieved = new FinalizationRegistry<UnretrievedReport>((report) => {
   report.loop.callExceptionHandler(context);
 });
 
-function invokeWaiter(waiter: FutureWaiter, future: AbstractFuture<unknown>): void {
-  waiter._onFutureDone(future);
-}
-
 /** Resolves a promise from a finished future (a non-task `then`, or a superseded task await). @internal */
 export class Settler implements FutureWaiter {
   private readonly resolve: (value: unknown) => void;
@@ -79,8 +75,9 @@ export class Settler implements FutureWaiter {
     this.resolve = resolve;
     this.reject = reject;
   }
-  _onFutureDone(future: AbstractFuture<unknown>): void {
-    settle(future as Future<unknown>, this.resolve, this.reject);
+  _futureDone(future: AbstractFuture<unknown>): void {
+    const loop = (future as Future<unknown>)._loop;
+    loop._callSoon(settle as (...args: never[]) => unknown, [future, this.resolve, this.reject], null);
   }
 }
 
@@ -340,7 +337,7 @@ export class Future<T = unknown> implements AbstractFuture<T> {
       if (typeof entry === "function") {
         loop._callSoon(entry as (...args: never[]) => unknown, [this], callbacks[i + 1] as Context | null);
       } else {
-        loop._callSoon(invokeWaiter as (...args: never[]) => unknown, [entry, this], null);
+        (entry as FutureWaiter)._futureDone(this);
       }
     }
   }

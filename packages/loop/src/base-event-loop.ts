@@ -44,6 +44,7 @@ import type {
   ExceptionHandler,
   Executor,
   LoopInternals,
+  ReadyHandle,
   TaskFactory,
 } from "@aio/core";
 import { Future, captureStack, isFuture, wrapFuture } from "@aio/futures";
@@ -94,7 +95,7 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
   /** @internal */
   _running = false;
   /** @internal */
-  _ready: Handle[] = [];
+  _ready: ReadyHandle[] = [];
   /** @internal */
   _scheduled = new TinyQueue<TimerHandle>([], compareTimers);
   /** @internal */
@@ -114,13 +115,13 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
   /** @internal */
   _asyncgensShutdownCalled = false;
   /** The handle running now (debug context for the exception handler). @internal */
-  _currentHandle: Handle | null = null;
+  _currentHandle: ReadyHandle | null = null;
   /** @internal */
   _signals: SignalHandlers | null = null;
 
   // The iteration in progress.
   /** Handles of this iteration; null between iterations. @internal */
-  _batch: Handle[] | null = null;
+  _batch: ReadyHandle[] | null = null;
   /** @internal */
   _batchIndex = 0;
   /** The task whose step the loop waits for, or null. @internal */
@@ -402,6 +403,12 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
     return handle;
   }
 
+  /** @internal */
+  _pushReady(handle: ReadyHandle): void {
+    this._ready.push(handle);
+    if (this._waitKind >= WAIT_TIMER) this._wake();
+  }
+
   /** Like `callSoon`; safe from any Node callback, and wakes an idle loop. */
   callSoonThreadsafe<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle {
     this._checkClosed();
@@ -545,10 +552,10 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
 
   /** Runs the rest of the batch; returns early to wait for a resumed task. @internal */
   _continueBatch(): void {
-    const batch = this._batch as Handle[];
+    const batch = this._batch as ReadyHandle[];
     const debug = this._debug;
     while (this._batchIndex < batch.length) {
-      const handle = batch[this._batchIndex++] as Handle;
+      const handle = batch[this._batchIndex++] as ReadyHandle;
       if (handle._cancelled) continue;
       if (debug) {
         this._currentHandle = handle;
@@ -616,7 +623,7 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
   }
 
   /** @internal */
-  _checkSlow(handle: Handle): void {
+  _checkSlow(handle: ReadyHandle): void {
     const elapsed = this.time() - this._handleStart;
     if (elapsed >= this.slowCallbackDuration) {
       logger.warning(`Executing ${handle.toString()} took ${elapsed.toFixed(3)} seconds`);
@@ -717,8 +724,9 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
   defaultExceptionHandler(context: ExceptionContext): void {
     const extended: ExceptionContext = { ...context };
     const current = this._currentHandle;
-    if (extended.source_traceback === undefined && current !== null && current._sourceTraceback !== undefined) {
-      extended.handle_traceback = current._sourceTraceback;
+    const traceback = (current as { _sourceTraceback?: string } | null)?._sourceTraceback;
+    if (extended.source_traceback === undefined && traceback !== undefined) {
+      extended.handle_traceback = traceback;
     }
     const [text, error] = formatExceptionContext(extended);
     logger.error(text, error);
@@ -780,9 +788,7 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
 
   /** @internal */
   _addCallbackSignalsafe(handle: Handle): void {
-    if (this._closed) return;
-    this._ready.push(handle);
-    if (this._waitKind >= WAIT_TIMER) this._wake();
+    if (!this._closed) this._pushReady(handle);
   }
 
   // ---------------------------------------------------------------- debug

@@ -7,6 +7,7 @@ import { _getEventLoop, _registerDefaultTaskFactory, getRunningLoop } from "@aio
 import type { AbstractEventLoop, AbstractFuture, Context, Coroutine } from "@aio/core";
 import { isFuture } from "@aio/futures";
 import { Task } from "./task.js";
+import { awaitPromise } from "./internal/await-promise.js";
 
 /** Anything `await` accepts in @aio: a Future, a Task, a coroutine thunk, or a PromiseLike. */
 export type Awaitable<T> = AbstractFuture<T> | Coroutine<T> | PromiseLike<T>;
@@ -53,7 +54,8 @@ export function ensureFuture<T>(value: Awaitable<T>, options: EnsureFutureOption
     coro = value;
   } else if (value !== null && typeof value === "object" && typeof (value as PromiseLike<T>).then === "function") {
     const awaitable = value as PromiseLike<T>;
-    coro = () => awaitable;
+    // Python's _wrap_awaitable; awaiting through an aio future keeps the task cancellable.
+    coro = () => awaitPromise(awaitable);
   } else {
     throw new TypeError("An asyncio.Future, a coroutine or an awaitable is required");
   }

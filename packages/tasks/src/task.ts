@@ -34,6 +34,7 @@ import type {
   AbstractFuture,
   Coroutine,
   LoopInternals,
+  ReadyHandle,
   TaskFrame,
 } from "@aio/core";
 import { Future, Settler, reprValue } from "@aio/futures";
@@ -89,6 +90,8 @@ export class Task<T = unknown> extends Future<T> implements AwaitingTask, TaskFr
   _waitReject: Reject | null = null;
   /** @internal */
   _abort: AbortController | null = null;
+  /** The reusable handle that resumes this task (one per task, not one per step). @internal */
+  _step: StepHandle;
   /** @internal */
   _logDestroyPending = true;
 
@@ -105,12 +108,13 @@ export class Task<T = unknown> extends Future<T> implements AwaitingTask, TaskFr
     this._coro = coro;
     this._name = options.name === null || options.name === undefined ? `Task-${++taskNameCounter}` : String(options.name);
     this._ctx = options.context ?? (contextVarsTouched ? copyContext() : null);
+    this._step = new StepHandle(this as Task<unknown>);
     registerTask(this as Task<unknown>);
     if (options.eagerStart === true && this._loop.isRunning()) {
       // Python's __eager_start: the first step runs now, inside the caller's step.
       startCoroutine(this as Task<unknown>);
     } else {
-      this._loop._callSoon(startTask as (...args: never[]) => unknown, [this], null);
+      this._scheduleStep(STEP_START, null, null, undefined);
     }
   }
 
@@ -239,17 +243,33 @@ export class Task<T = unknown> extends Future<T> implements AwaitingTask, TaskFr
   /** Python's bare `yield` (sleep(0)): resume in the next iteration. @internal */
   _yield(resolve: Resolve, reject: Reject, result: unknown): void {
     this._supersedeWait();
-    this._loop._callSoon(resumeAfterYield as (...args: never[]) => unknown, [this, resolve, reject, result], null);
+    this._scheduleStep(STEP_YIELD, resolve, reject, result);
     this._loop._stepSuspended(this);
   }
 
-  /** The awaited future is done: resume (Python's `__wakeup` + `__step`). @internal */
-  _onFutureDone(future: AbstractFuture<unknown>): void {
-    const resolve = this._waitResolve as Resolve;
-    const reject = this._waitReject as Reject;
-    this._futWaiter = null;
+  /** Queues a step (Python: `call_soon(self.__step)`), reusing the task's handle when free. @internal */
+  _scheduleStep(kind: number, resolve: Resolve | null, reject: Reject | null, value: unknown): void {
+    let handle = this._step;
+    if (handle._kind !== STEP_NONE) handle = new StepHandle(this as Task<unknown>);
+    handle._kind = kind;
+    handle._resolve = resolve;
+    handle._reject = reject;
+    handle._value = value;
+    this._loop._pushReady(handle);
+  }
+
+  /** The awaited future completed: queue the wakeup (Python: `call_soon(self.__wakeup)`). @internal */
+  _futureDone(future: AbstractFuture<unknown>): void {
+    const resolve = this._waitResolve;
+    const reject = this._waitReject;
     this._waitResolve = null;
     this._waitReject = null;
+    this._scheduleStep(STEP_WAKEUP, resolve, reject, future);
+  }
+
+  /** The awaited future is done: resume (Python's `__wakeup` + `__step`). @internal */
+  _onFutureDone(future: AbstractFuture<unknown>, resolve: Resolve, reject: Reject): void {
+    if (this._futWaiter === future) this._futWaiter = null;
     this._loop._beginStep(this);
     let failed = false;
     let value: unknown;
@@ -272,7 +292,10 @@ export class Task<T = unknown> extends Future<T> implements AwaitingTask, TaskFr
   _supersedeWait(): void {
     const previous = this._futWaiter;
     if (previous !== null) {
-      previous._replaceWaiter(this, new Settler(this._waitResolve as Resolve, this._waitReject as Reject));
+      // Once the future completed, its wakeup already holds the resolvers: nothing to move.
+      if (this._waitResolve !== null) {
+        previous._replaceWaiter(this, new Settler(this._waitResolve, this._waitReject as Reject));
+      }
       this._futWaiter = null;
       this._waitResolve = null;
       this._waitReject = null;
@@ -324,6 +347,61 @@ function cancelledErrorFor(msg: unknown): CancelledError {
   return msg === undefined || msg === null ? new CancelledError() : new CancelledError(String(msg));
 }
 
+const STEP_NONE = 0;
+const STEP_START = 1;
+const STEP_YIELD = 2;
+const STEP_WAKEUP = 3;
+const STEP_THROW = 4;
+
+/**
+ * A queued step of one task: start, resume after `sleep(0)`, wake up from a future, or throw.
+ * Each task keeps one and reuses it, so a task switch allocates no handle (benchmark W2).
+ */
+class StepHandle implements ReadyHandle {
+  _cancelled = false;
+  _kind = STEP_NONE;
+  _resolve: Resolve | null = null;
+  _reject: Reject | null = null;
+  _value: unknown = undefined;
+  readonly _task: Task<unknown>;
+
+  constructor(task: Task<unknown>) {
+    this._task = task;
+  }
+
+  _run(): void {
+    const task = this._task;
+    const kind = this._kind;
+    const resolve = this._resolve as Resolve;
+    const reject = this._reject as Reject;
+    const value = this._value;
+    this._kind = STEP_NONE;
+    this._resolve = null;
+    this._reject = null;
+    this._value = undefined;
+    switch (kind) {
+      case STEP_START:
+        startTask(task);
+        break;
+      case STEP_YIELD:
+        resumeAfterYield(task, resolve, reject, value);
+        break;
+      case STEP_WAKEUP:
+        task._onFutureDone(value as AbstractFuture<unknown>, resolve, reject);
+        break;
+      case STEP_THROW:
+        throwIntoTask(task, reject, value);
+        break;
+      default:
+        break;
+    }
+  }
+
+  toString(): string {
+    return `<Handle ${this._task.toString()}.__step()>`;
+  }
+}
+
 /** The first step: Python's `__step` scheduled by `Task.__init__`. */
 function startTask(task: Task<unknown>): void {
   task._loop._beginStep(task);
@@ -364,7 +442,7 @@ function resumeAfterYield(task: Task<unknown>, resolve: Resolve, reject: Reject,
 /** Python: `call_soon(self.__step, new_exc)` for a bad await. */
 function scheduleThrow(task: Task<unknown>, reject: Reject, error: unknown): void {
   task._supersedeWait();
-  task._loop._callSoon(throwIntoTask as (...args: never[]) => unknown, [task, reject, error], null);
+  task._scheduleStep(STEP_THROW, null, reject, error);
   task._loop._stepSuspended(task);
 }
 

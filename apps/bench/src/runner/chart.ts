@@ -101,12 +101,12 @@ export function chart(summaries: readonly WorkloadSummary[], subtitle: string): 
         const ty = y(value);
         out.push(
           `<line x1="${bx - 2}" y1="${ty}" x2="${bx + barWidth + 2}" y2="${ty}" stroke="${TARGET}" stroke-width="2" stroke-dasharray="5,3"/>`,
-          `<text x="${cx}" y="${ty - 3}" text-anchor="middle" font-size="9" fill="${TARGET}">${escape(formatTarget(ratio.target).replace("x", ""))}</text>`,
+          `<text x="${cx}" y="${ty - 3}" text-anchor="middle" font-size="9" fill="${TARGET}">${escape(formatTarget(ratio.target).replace("x", "").replace(">=", "≥").replace("<=", "≤"))}</text>`,
         );
       }
       if (ratio === undefined || ratio.value === null) {
         const text = ratio?.note ?? "-";
-        out.push(`<text transform="translate(${cx + 3} ${y(1) - 6}) rotate(-90)" font-size="9" fill="#888">${escape(text)}</text>`);
+        out.push(`<text transform="translate(${cx + 3} ${top + plotHeight - 4}) rotate(-90)" font-size="9" fill="#888">${escape(text)}</text>`);
         return;
       }
       const base = y(1);

@@ -1,0 +1,128 @@
+/**
+ * gather: run awaitables concurrently and collect their results in order.
+ * Mirrors CPython 3.13 asyncio/tasks.py (gather, _GatheringFuture).
+ */
+import { CancelledError, _getEventLoop } from "@aio/core";
+import type { AbstractEventLoop, AbstractFuture } from "@aio/core";
+import { Future } from "@aio/futures";
+import { ensureFuture } from "./ensure-future.js";
+import type { Awaitable } from "./ensure-future.js";
+import { splitTrailingOptions } from "./internal/arguments.js";
+
+/** Options of {@link gather}. */
+export interface GatherOptions {
+  /** Put errors in the result list instead of raising the first one. */
+  returnExceptions?: boolean;
+}
+
+/**
+ * The future `gather` returns: cancelling it cancels every child that is not done, and it ends
+ * cancelled only through that. @internal
+ */
+export class GatheringFuture<T> extends Future<T> {
+  /** @internal */
+  _children: AbstractFuture<unknown>[];
+  /** @internal */
+  _cancelRequested = false;
+
+  constructor(children: AbstractFuture<unknown>[], loop: AbstractEventLoop) {
+    super({ loop });
+    this._children = children;
+  }
+
+  override cancel(msg?: unknown): boolean {
+    if (this.done()) return false;
+    let cancelled = false;
+    for (const child of this._children) {
+      if (child.cancel(msg)) cancelled = true;
+    }
+    if (cancelled) this._cancelRequested = true;
+    return cancelled;
+  }
+}
+
+type Results<A extends readonly unknown[]> = { -readonly [K in keyof A]: A[K] extends Awaitable<infer R> ? R : unknown };
+
+/**
+ * Runs the awaitables concurrently; resolves with their results in argument order.
+ * Thunks and promises are wrapped in tasks. The first error is raised unless
+ * `returnExceptions` is true. Cancelling the gather cancels every child; a cancelled child
+ * counts as an error, not as cancelling the gather. Accepts `gather(a, b)` or `gather([a, b])`,
+ * with an optional trailing `{ returnExceptions }`.
+ * @see https://docs.python.org/3/library/asyncio-task.html#asyncio.gather
+ */
+export function gather<A extends readonly Awaitable<unknown>[]>(
+  ...args: [...A] | [...A, GatherOptions]
+): Future<Results<A>>;
+export function gather<T>(awaitables: Iterable<Awaitable<T>>, options?: GatherOptions): Future<T[]>;
+export function gather(...args: unknown[]): Future<unknown[]> {
+  const [items, options] = splitTrailingOptions<GatherOptions>(args, ["returnExceptions"]);
+  const returnExceptions = options.returnExceptions === true;
+  if (items.length === 0) {
+    const outer = _getEventLoop().createFuture<unknown[]>() as Future<unknown[]>;
+    outer.setResult([]);
+    return outer;
+  }
+
+  const argToFuture = new Map<unknown, AbstractFuture<unknown>>();
+  const children: AbstractFuture<unknown>[] = [];
+  const doneFutures: AbstractFuture<unknown>[] = [];
+  let loop: AbstractEventLoop | null = null;
+  let outer: GatheringFuture<unknown[]> | null = null;
+  let futureCount = 0;
+  let finished = 0;
+
+  const onChildDone = (future: AbstractFuture<unknown>): void => {
+    finished += 1;
+    if (outer === null || outer.done()) {
+      // Mark the child's exception as retrieved so it is not reported as never retrieved.
+      if (!future.cancelled()) future.exception();
+      return;
+    }
+    if (!returnExceptions) {
+      if (future.cancelled()) {
+        outer.setException((future as Future<unknown>)._makeCancelledError());
+        return;
+      }
+      const error = future.exception();
+      if (error !== null) {
+        outer.setException(error);
+        return;
+      }
+    }
+    if (finished === futureCount) {
+      const results: unknown[] = [];
+      for (const child of children) {
+        if (child.cancelled()) {
+          const message = (child as Future<unknown>)._cancelMessage;
+          results.push(new CancelledError(message === undefined || message === null ? "" : String(message)));
+        } else {
+          const error = child.exception();
+          results.push(error !== null ? error : child.result());
+        }
+      }
+      if (outer._cancelRequested) {
+        outer.setException((future as Future<unknown>)._makeCancelledError());
+      } else {
+        outer.setResult(results);
+      }
+    }
+  };
+
+  for (const item of items) {
+    let future = argToFuture.get(item);
+    if (future === undefined) {
+      future = ensureFuture(item as Awaitable<unknown>, { loop });
+      loop ??= future.getLoop();
+      if (future !== item) (future as { _logDestroyPending?: boolean })._logDestroyPending = false;
+      futureCount += 1;
+      argToFuture.set(item, future);
+      if (future.done()) doneFutures.push(future);
+      else future.addDoneCallback(onChildDone);
+    }
+    children.push(future);
+  }
+  outer = new GatheringFuture<unknown[]>(children, loop as AbstractEventLoop);
+  for (const future of doneFutures) onChildDone(future);
+  return outer;
+}

@@ -1,0 +1,83 @@
+/**
+ * runCoroutineThreadsafe: submit a coroutine to a loop from outside it.
+ * Mirrors CPython 3.13 asyncio/tasks.py (run_coroutine_threadsafe, _chain_future).
+ *
+ * JavaScript has one thread, so "from another thread" means from code outside the loop's
+ * callbacks (a Node callback, or code driving another loop). The result is a concurrent-style
+ * future: a Promise with `cancel()`, `done()` and `cancelled()`.
+ */
+import { CancelledError, InvalidStateError } from "@aio/core";
+import type { AbstractEventLoop, AbstractFuture, Coroutine } from "@aio/core";
+import { ensureFuture } from "./ensure-future.js";
+
+/** Python's concurrent.futures.Future as far as JavaScript can offer it: a cancellable Promise. */
+export interface ConcurrentFuture<T> extends Promise<T> {
+  /** Cancels the task on its loop; false if it already finished. */
+  cancel(): boolean;
+  done(): boolean;
+  cancelled(): boolean;
+  /** The result once done. @throws InvalidStateError while pending (a thread cannot block here). */
+  result(): T;
+}
+
+/**
+ * Schedules the coroutine thunk on `loop` and returns a ConcurrentFuture of its result.
+ * @throws TypeError if `coro` is not a function.
+ * @see https://docs.python.org/3/library/asyncio-task.html#asyncio.run_coroutine_threadsafe
+ */
+export function runCoroutineThreadsafe<T>(coro: Coroutine<T>, loop: AbstractEventLoop): ConcurrentFuture<T> {
+  if (typeof coro !== "function") throw new TypeError("A coroutine object is required");
+  let state: "pending" | "finished" | "cancelled" = "pending";
+  let value: T | undefined;
+  let failure: unknown;
+  let task: AbstractFuture<T> | null = null;
+  let cancelRequested = false;
+  const { promise, resolve, reject } = Promise.withResolvers<T>();
+  // The caller may never await it; a rejection must not become an unhandled one here.
+  promise.catch(() => undefined);
+  const future = promise as ConcurrentFuture<T>;
+  future.cancel = () => {
+    if (state !== "pending") return false;
+    cancelRequested = true;
+    if (task !== null) loop.callSoonThreadsafe(() => task?.cancel());
+    return true;
+  };
+  future.done = () => state !== "pending";
+  future.cancelled = () => state === "cancelled";
+  future.result = () => {
+    if (state === "pending") throw new InvalidStateError("Result is not ready.");
+    if (state === "cancelled") throw new CancelledError();
+    if (failure !== undefined) throw failure;
+    return value as T;
+  };
+  loop.callSoonThreadsafe(() => {
+    if (cancelRequested) {
+      state = "cancelled";
+      reject(new CancelledError());
+      return;
+    }
+    try {
+      task = ensureFuture(coro, { loop });
+    } catch (error) {
+      state = "finished";
+      failure = error;
+      reject(error);
+      return;
+    }
+    task.addDoneCallback((done) => {
+      if (done.cancelled()) {
+        state = "cancelled";
+        reject(new CancelledError());
+      } else if (done.exception() !== null) {
+        state = "finished";
+        failure = done.exception();
+        reject(failure);
+      } else {
+        state = "finished";
+        value = done.result();
+        resolve(value);
+      }
+    });
+  });
+  return future;
+}
