@@ -3,6 +3,7 @@
 import comments from "@eslint-community/eslint-plugin-eslint-comments/configs";
 import eslint from "@eslint/js";
 import { defineConfig } from "eslint/config";
+import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default defineConfig(
@@ -47,6 +48,7 @@ export default defineConfig(
       // An async function without `await` is a coroutine that finishes in one step: common and correct in
       // asyncio code (`createTask(async () => 42)`), so this rule from the recommended set is off.
       "@typescript-eslint/require-await": "off",
+      // `_loop`-style parameters keep a Python signature's shape where the body does not need them.
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
     },
   },
@@ -54,7 +56,7 @@ export default defineConfig(
     // Plain JavaScript (build scripts, this file) is linted without type information.
     files: ["**/*.js", "**/*.mjs", "**/*.cjs"],
     extends: [tseslint.configs.disableTypeChecked],
-    languageOptions: { globals: { process: "readonly", console: "readonly" } },
+    languageOptions: { globals: globals.node },
   },
   {
     // Tool config files are loaded through their default export.

@@ -4,6 +4,7 @@ Prints `PORT <n>` once it listens on 127.0.0.1; the runner's load generator driv
 """
 
 import asyncio
+import os
 import sys
 
 from common import read_spec, run
@@ -41,7 +42,18 @@ async def echo_bulk(reader, writer):
         writer.close()
 
 
+async def watch_parent(parent):
+    """The runner kills this server's process group when it is done; should the runner itself die
+    first, the server is re-parented, notices within a second, and exits instead of serving forever."""
+    while True:
+        await asyncio.sleep(1)
+        if os.getppid() != parent:
+            os._exit(0)
+
+
 async def main():
+    # Held in a local so the task lives as long as the server does.
+    watcher = asyncio.create_task(watch_parent(os.getppid()))
     handler = echo_lines if mode == "lines" else echo_bulk
     server = await asyncio.start_server(handler, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]

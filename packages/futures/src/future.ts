@@ -116,20 +116,41 @@ export class Future<T = unknown> implements AbstractFuture<T> {
   _loop: Loop;
   /** Flat pairs [callback or waiter, context]. @internal */
   _callbacks: unknown[] | null = null;
-  /** @internal */
-  _cancelMessage: unknown = undefined;
+  /** The message given to `cancel()`; null (Python's None) until then. @internal */
+  _cancelMessage: unknown = null;
   /** @internal */
   _cancelledExc: CancelledError | null = null;
-  /** True while an exception is set and nobody retrieved it. @internal */
-  _logTraceback = false;
+  /** Backing field of `_logTraceback` (Python's `__log_traceback`). @internal */
+  __logTraceback = false;
   /** Where the future was created (debug mode only). @internal */
   _sourceTraceback: string | undefined = undefined;
 
-  /** @throws RuntimeError "no running event loop" when no loop is given and none runs. */
+  /**
+   * @throws RuntimeError "no running event loop" when no loop is given and none runs;
+   * TypeError "Future() takes no positional arguments" when `options` is not an object.
+   */
   constructor(options: FutureOptions = {}) {
+    // CPython test_futures.py::test_constructor_positional: `Future(42)` is a TypeError.
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError("Future() takes no positional arguments");
+    }
     const loop = options.loop ?? _getEventLoop();
     this._loop = loop as Loop;
     if (this._loop._debug) this._sourceTraceback = captureStack(this.constructor);
+  }
+
+  /**
+   * True while an exception is set and nobody retrieved it. It can only be set to false
+   * (CPython futures.py Future._log_traceback), which also drops the "never retrieved" report.
+   * @throws RangeError "_log_traceback can only be set to False" for a truthy value.
+   * @internal
+   */
+  get _logTraceback(): boolean {
+    return this.__logTraceback;
+  }
+  set _logTraceback(value: boolean) {
+    if (value) throw new RangeError("_log_traceback can only be set to False");
+    this._retrieved();
   }
 
   /** The loop the future is bound to. */
@@ -179,7 +200,7 @@ export class Future<T = unknown> implements AbstractFuture<T> {
     if (this._logTraceback) this._retrieved();
     if (this._state !== PENDING) return false;
     this._state = CANCELLED;
-    this._cancelMessage = msg;
+    this._cancelMessage = msg ?? null;
     this._scheduleCallbacks();
     return true;
   }
@@ -211,7 +232,7 @@ export class Future<T = unknown> implements AbstractFuture<T> {
     this._exception = exception;
     this._state = FINISHED;
     this._scheduleCallbacks();
-    this._logTraceback = true;
+    this.__logTraceback = true;
     unretrieved.register(
       this,
       {
@@ -322,7 +343,7 @@ export class Future<T = unknown> implements AbstractFuture<T> {
 
   /** @internal */
   _retrieved(): void {
-    this._logTraceback = false;
+    this.__logTraceback = false;
     unretrieved.unregister(this);
   }
 

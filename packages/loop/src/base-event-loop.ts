@@ -66,10 +66,11 @@ const MAX_TIMEOUT_MS = 2_147_483_647;
 /** Python's constants.THREAD_JOIN_TIMEOUT. */
 const THREAD_JOIN_TIMEOUT = 300;
 
-const WAIT_NONE = 0;
-const WAIT_IMMEDIATE = 1;
-const WAIT_TIMER = 2;
-const WAIT_IDLE = 3;
+/** How the loop waits between iterations (`_waitKind`). @internal */
+export const WAIT_NONE = 0;
+export const WAIT_IMMEDIATE = 1;
+export const WAIT_TIMER = 2;
+export const WAIT_IDLE = 3;
 
 function compareTimers(a: TimerHandle, b: TimerHandle): number {
   return a._when - b._when || a._seq - b._seq;
@@ -414,11 +415,13 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
     this._checkClosed();
     checkCallback(callback, "call_soon_threadsafe");
     const context = splitContextOption(args);
-    return this._callSoon(
+    const handle = this._callSoon(
       callback as (...args: never[]) => unknown,
       args,
       context === undefined ? (contextVarsTouched ? copyContext() : null) : context,
     );
+    if (this._debug) handle._sourceTraceback = captureStack(this.callSoonThreadsafe);
+    return handle;
   }
 
   /**
@@ -580,6 +583,9 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
 
   /** @internal */
   _endIteration(): void {
+    // A test may call `_runOnce()` on a loop that is not running (CPython's tests do): that is
+    // one iteration, and nothing may be scheduled after it.
+    if (!this._running) return;
     if (this._stopping) {
       this._stopping = false;
       this._running = false;
@@ -700,7 +706,7 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
    */
   setDefaultExecutor(executor: Executor): void {
     if (executor === null || typeof executor !== "object" || typeof executor.submit !== "function") {
-      throw new TypeError("executor must be ThreadPoolExecutor");
+      throw new TypeError("executor must be ThreadPoolExecutor instance");
     }
     this._defaultExecutor = executor;
   }

@@ -80,7 +80,7 @@ export class Handle implements AbstractHandle {
         callback(...args);
       }
     } catch (error) {
-      const source = formatCallbackSource(callback, args);
+      const source = formatCallbackSource(callback, args, this._loop._debug);
       const context: ExceptionContext = {
         message: `Exception in callback ${source}`,
         exception: error,
@@ -95,7 +95,7 @@ export class Handle implements AbstractHandle {
   _reprInfo(): string[] {
     const info: string[] = [this.constructor.name];
     if (this._cancelled) info.push("cancelled");
-    if (this._callback !== null) info.push(formatCallbackSource(this._callback, this._args ?? []));
+    if (this._callback !== null) info.push(formatCallbackSource(this._callback, this._args ?? [], this._loop._debug));
     if (this._sourceTraceback !== undefined) {
       const frame = this._sourceTraceback.split("\n")[0]?.trim().replace(/^at\s+/, "");
       if (frame) info.push(`created at ${frame}`);

@@ -1,1 +1,10 @@
-export {};
+export {
+  AbstractEventLoopPolicy,
+  BaseDefaultEventLoopPolicy,
+  DefaultEventLoopPolicy,
+  getEventLoopPolicy,
+  setEventLoopPolicy,
+  getEventLoop,
+  setEventLoop,
+  newEventLoop,
+} from "./policy.js";

@@ -60,6 +60,15 @@ function portOf(socket: unknown): number {
   throw new Error(`cannot read the port of server socket ${String(socket)}`);
 }
 
+// The runner kills this server's process group when it is done; should the runner itself die first, the
+// server is re-parented, notices within a second, and exits instead of serving forever.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) {
+    process.exit(0);
+  }
+}, 1000).unref();
+
 await run(async () => {
   const server = await startServer(handle, "127.0.0.1", 0);
   const sockets: readonly unknown[] = server.sockets;

@@ -44,6 +44,15 @@ const server = createServer({ noDelay: true, allowHalfOpen: true }, (socket) => 
     echoBulk(socket);
   }
 });
+// The runner kills this server's process group when it is done; should the runner itself die first, the
+// server is re-parented, notices within a second, and exits instead of serving forever.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) {
+    process.exit(0);
+  }
+}, 1000).unref();
+
 server.listen(0, "127.0.0.1", () => {
   const address = server.address();
   if (address === null || typeof address === "string") {

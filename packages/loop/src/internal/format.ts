@@ -11,8 +11,16 @@ function formatArg(value: unknown): string {
   return String(value);
 }
 
-/** `name(arg, ...)` like Python's `_format_callback_source` (JavaScript has no source position to add). */
-export function formatCallbackSource(callback: (...args: never[]) => unknown, args: readonly unknown[]): string {
+/**
+ * `name(arg, ...)` like Python's `_format_callback_source`: the arguments only in debug mode, since
+ * they may hold sensitive data (format_helpers._format_args_and_kwargs). JavaScript has no source
+ * position to add.
+ */
+export function formatCallbackSource(
+  callback: (...args: never[]) => unknown,
+  args: readonly unknown[],
+  debug: boolean,
+): string {
   const name = callback.name.replace(/^bound /, "") || "<anonymous>";
-  return `${name}(${args.map(formatArg).join(", ")})`;
+  return debug ? `${name}(${args.map(formatArg).join(", ")})` : `${name}()`;
 }
