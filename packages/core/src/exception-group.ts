@@ -15,9 +15,14 @@ function isClass(value: unknown): value is abstract new (...args: never[]) => un
   return value === Error || prototype instanceof Error || /^class\b/.test(Function.prototype.toString.call(value));
 }
 
+const CONDITION_MESSAGE =
+  "expected an exception type, a tuple of exception types, or a callable (other than a class)";
+
 function matcher(condition: ExceptionGroupCondition): (error: unknown) => boolean {
   if (Array.isArray(condition)) {
     const classes = condition as readonly (abstract new (...args: never[]) => unknown)[];
+    // CPython get_matcher_type: every item of the tuple must be an exception type, checked up front.
+    if (!classes.every((Class) => typeof Class === "function")) throw new TypeError(CONDITION_MESSAGE);
     return (error) => classes.some((Class) => error instanceof Class);
   }
   if (isClass(condition)) {
@@ -25,7 +30,7 @@ function matcher(condition: ExceptionGroupCondition): (error: unknown) => boolea
     return (error) => error instanceof Class;
   }
   if (typeof condition === "function") return condition as (error: unknown) => boolean;
-  throw new TypeError("expected an exception type, a tuple of exception types, or a callable (other than a class)");
+  throw new TypeError(CONDITION_MESSAGE);
 }
 
 /**
@@ -64,12 +69,18 @@ export class ExceptionGroup extends AggregateError {
   /**
    * The group restricted to the leaves matching `condition`, keeping nesting, or null when none match.
    * A group that itself matches is returned whole.
+   * @throws TypeError if `condition` is not a class, an array of classes or a predicate.
    */
   subgroup(condition: ExceptionGroupCondition): ExceptionGroup | null {
     return this.split(condition)[0];
   }
 
-  /** `[matching, rest]`: each a group keeping this one's nesting, or null when empty. */
+  /**
+   * `[matching, rest]`: each a group keeping this one's nesting (and its `cause` and `stack`), or
+   * null when empty. A group that itself matches is `[this, null]`.
+   * @throws TypeError if `condition` is not a class, an array of classes or a predicate.
+   * @see https://docs.python.org/3/library/exceptions.html#BaseExceptionGroup.split
+   */
   split(condition: ExceptionGroupCondition): [ExceptionGroup | null, ExceptionGroup | null] {
     const matches = matcher(condition);
     if (matches(this)) return [this, null];
@@ -89,7 +100,9 @@ export class ExceptionGroup extends AggregateError {
     const wrap = (errors: unknown[]): ExceptionGroup | null => {
       if (errors.length === 0) return null;
       const group = this.derive(errors);
+      // CPython exceptiongroup_split_recursive copies __cause__ and __traceback__ to each part.
       if (this.cause !== undefined) group.cause = this.cause;
+      if (this.stack !== undefined) group.stack = this.stack;
       return group;
     };
     return [wrap(matched), wrap(rest)];

@@ -15,6 +15,7 @@
  */
 import {
   CancelledError,
+  Context,
   InvalidStateError,
   RuntimeError,
   _getEventLoop,
@@ -25,7 +26,6 @@ import {
 import type {
   AbstractEventLoop,
   AbstractFuture,
-  Context,
   DoneCallback,
   FutureWaiter,
   LoopInternals,
@@ -77,7 +77,7 @@ export class Settler implements FutureWaiter {
   }
   _futureDone(future: AbstractFuture<unknown>): void {
     const loop = (future as Future<unknown>)._loop;
-    loop._callSoon(settle as (...args: never[]) => unknown, [future, this.resolve, this.reject], null);
+    loop._callSoon(settle, [future, this.resolve, this.reject], null);
   }
 }
 
@@ -177,6 +177,7 @@ export class Future<T = unknown> implements AbstractFuture<T> {
     if (this._state === CANCELLED) throw this._makeCancelledError();
     if (this._state !== FINISHED) throw new InvalidStateError("Result is not ready.");
     if (this._logTraceback) this._retrieved();
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- Python raises whatever was set.
     if (this._exception !== null) throw this._exception;
     return this._result as T;
   }
@@ -257,7 +258,7 @@ export class Future<T = unknown> implements AbstractFuture<T> {
     let context = options.context ?? null;
     if (context === null && contextVarsTouched) context = copyContext();
     if (this._state !== PENDING) {
-      this._loop._callSoon(callback as (...args: never[]) => unknown, [this], context);
+      this._loop._callSoon(callback, [this], context);
     } else {
       (this._callbacks ??= []).push(callback, context);
     }
@@ -304,13 +305,13 @@ export class Future<T = unknown> implements AbstractFuture<T> {
    */
   _await(resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
     if (this._state !== PENDING) {
-      settle(this as Future<unknown>, resolve, reject);
+      settle(this, resolve, reject);
       return;
     }
     const frame = frameStorage.getStore();
     const task = frame === undefined ? null : (frame._frameTask as AwaitingTask | null);
     if (task !== null) {
-      task._awaitOn(this as Future<unknown>, resolve, reject);
+      task._awaitOn(this, resolve, reject);
     } else {
       this._addWaiter(new Settler(resolve, reject));
     }
@@ -338,7 +339,8 @@ export class Future<T = unknown> implements AbstractFuture<T> {
     }
     return this._cancelMessage === undefined || this._cancelMessage === null
       ? new CancelledError()
-      : new CancelledError(String(this._cancelMessage));
+      : // eslint-disable-next-line @typescript-eslint/no-base-to-string -- Python's str(msg) of any object.
+        new CancelledError(String(this._cancelMessage));
   }
 
   /** @internal */
@@ -356,7 +358,13 @@ export class Future<T = unknown> implements AbstractFuture<T> {
     for (let i = 0; i < callbacks.length; i += 2) {
       const entry = callbacks[i];
       if (typeof entry === "function") {
-        loop._callSoon(entry as (...args: never[]) => unknown, [this], callbacks[i + 1] as Context | null);
+        let context = callbacks[i + 1] as Context | null;
+        // A callback registered before any ContextVar was set carries no context (all contexts
+        // were empty then). If one was set since, a fresh empty context equals the copy Python
+        // would have taken; running in none, a `set` inside the callback would leak into the
+        // loop's context.
+        if (context === null && contextVarsTouched) context = new Context();
+        loop._callSoon(entry as (...args: never[]) => unknown, [this], context);
       } else {
         (entry as FutureWaiter)._futureDone(this);
       }
@@ -412,7 +420,7 @@ export function isFuture(value: unknown): value is AbstractFuture<unknown> {
     value !== null &&
     typeof value === "object" &&
     "_asyncioFutureBlocking" in value &&
-    (value as { _asyncioFutureBlocking: unknown })._asyncioFutureBlocking != null
+    value._asyncioFutureBlocking != null
   );
 }
 
@@ -432,10 +440,13 @@ export function reprValue(value: unknown): string {
   if (value instanceof Error) return `${value.name}(${value.message ? `'${value.message}'` : ""})`;
   if (typeof value === "function") return `<function ${value.name || "<anonymous>"}>`;
   if (typeof value === "object") {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a custom toString is the object's repr; the default is replaced below.
     const text = String(value);
     if (text !== "[object Object]") return text;
     return `<${value.constructor?.name ?? "object"} object>`;
   }
+  if (typeof value === "boolean") return value ? "True" : "False";
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- only numbers, bigints and symbols remain.
   return String(value);
 }
 

@@ -9,7 +9,8 @@
  */
 import { _getEventLoop, CancelledError } from "@aio/core";
 import type { AbstractEventLoop, AbstractFuture } from "@aio/core";
-import { Future, isFuture } from "./future.js";
+import type { Future } from "./future.js";
+import { isFuture } from "./future.js";
 
 /** Options of {@link wrapFuture}. */
 export interface WrapFutureOptions {
@@ -26,8 +27,9 @@ export function wrapFuture<T>(
   source: PromiseLike<T> | AbstractFuture<T>,
   options: WrapFutureOptions = {},
 ): AbstractFuture<T> {
-  if (isFuture(source)) return source as AbstractFuture<T>;
-  if (source === null || typeof source !== "object" || typeof (source as PromiseLike<T>).then !== "function") {
+  if (isFuture(source)) return source;
+  if (source === null || typeof source !== "object" || typeof source.then !== "function") {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- shows what arrived, as Python's {future!r}.
     throw new TypeError(`concurrent.futures.Future or Promise is expected, got ${String(source)}`);
   }
   const loop = options.loop ?? _getEventLoop();
@@ -38,7 +40,7 @@ export function wrapFuture<T>(
       (cancelSource as () => unknown).call(source);
     }
   });
-  (source as PromiseLike<T>).then(
+  source.then(
     (value) => {
       if (loop.isClosed()) return;
       loop.callSoonThreadsafe(() => {

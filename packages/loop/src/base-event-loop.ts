@@ -63,8 +63,6 @@ const MIN_SCHEDULED_TIMER_HANDLES = 100;
 const MIN_CANCELLED_TIMER_HANDLES_FRACTION = 0.5;
 /** Node's setTimeout limit (2^31 - 1 ms); longer waits are re-armed. */
 const MAX_TIMEOUT_MS = 2_147_483_647;
-/** Python's constants.THREAD_JOIN_TIMEOUT. */
-const THREAD_JOIN_TIMEOUT = 300;
 
 /** How the loop waits between iterations (`_waitKind`). @internal */
 export const WAIT_NONE = 0;
@@ -318,9 +316,11 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
   }
 
   /**
-   * Shuts the default executor down and waits for it, at most `timeout` seconds (default 300).
+   * Shuts the default executor down and waits for it, at most `timeout` seconds (default: no limit,
+   * as in CPython 3.13). Past the timeout it logs a warning and stops waiting.
+   * @see https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.shutdown_default_executor
    */
-  async shutdownDefaultExecutor(timeout: number | null = THREAD_JOIN_TIMEOUT): Promise<void> {
+  async shutdownDefaultExecutor(timeout: number | null = null): Promise<void> {
     this._executorShutdownCalled = true;
     const executor = this._defaultExecutor;
     if (executor === null) return;
@@ -333,14 +333,17 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
           });
     let finished = false;
     void Promise.resolve(executor.shutdown(true)).then(
+      // CPython _do_shutdown: nothing is scheduled once the loop is closed.
       () => {
         finished = true;
+        if (this._closed) return;
         this.callSoonThreadsafe(() => {
           if (!waiter.done()) waiter.setResult(undefined);
         });
       },
       (error: unknown) => {
         finished = true;
+        if (this._closed) return;
         this.callSoonThreadsafe(() => {
           if (!waiter.done()) waiter.setException(error);
         });

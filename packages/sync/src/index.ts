@@ -1,1 +1,10 @@
-export {};
+export { Lock } from "./lock.js";
+export { Event } from "./event.js";
+export { Condition } from "./condition.js";
+export type { ConditionOptions } from "./condition.js";
+export { Semaphore, BoundedSemaphore } from "./semaphore.js";
+export type { SemaphoreOptions } from "./semaphore.js";
+export { Barrier } from "./barrier.js";
+export { _LoopBoundMixin } from "./mixins.js";
+export type { BoundLoop } from "./mixins.js";
+export { _Deque } from "./deque.js";

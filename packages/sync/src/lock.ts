@@ -14,7 +14,8 @@ import { awaitFuture } from "@aio/futures";
 import type { Future } from "@aio/futures";
 import { _Deque } from "./deque.js";
 import { _LoopBoundMixin } from "./mixins.js";
-import { RESOLVED_TRUE, RESOLVED_VOID, checkNoArguments } from "./internal/arguments.js";
+import { checkNoArguments } from "./internal/arguments.js";
+import { RESOLVED_TRUE, RESOLVED_VOID, allCancelled, toVoid } from "./internal/waiters.js";
 
 /**
  * A mutual-exclusion lock for tasks; waiters get it in FIFO order.
@@ -108,26 +109,17 @@ export class Lock extends _LoopBoundMixin implements AsyncContextManager<void> {
 
   /** `async with lock`: releases, whatever the body did. */
   aexit(_error?: unknown): Promise<void> {
-    this.release();
+    try {
+      this.release();
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
     return RESOLVED_VOID;
   }
 
-  toString(): string {
+  override toString(): string {
     let extra = this._locked ? "locked" : "unlocked";
     if (this._waiters !== null && this._waiters.length > 0) extra += `, waiters:${this._waiters.length}`;
-    return `<Lock [${extra}]>`;
+    return `<${this.constructor.name} [${extra}]>`;
   }
-}
-
-/** True when every waiter in the deque was cancelled (CPython: `all(w.cancelled() for w in …)`). @internal */
-export function allCancelled(waiters: _Deque<Future<unknown>>): boolean {
-  const items = waiters._items;
-  for (let i = waiters._head; i < items.length; i++) {
-    if (!(items[i] as Future<unknown>).cancelled()) return false;
-  }
-  return true;
-}
-
-function toVoid(): void {
-  return undefined;
 }

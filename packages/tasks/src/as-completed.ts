@@ -4,7 +4,9 @@
  *
  * As in 3.13 the result is both a plain iterator, whose items are awaitables giving the next
  * result (or raising its error), and an async iterator giving the next finished task or future.
- * The plain iterator's awaitables start waiting when iterated, not when first awaited.
+ * The plain iterator's awaitables are lazy, like the coroutines Python's `__next__` returns: each
+ * joins the queue of waiters when first awaited, so the first one awaited gets the first result
+ * whatever its position (test_as_completed_reverse_wait).
  */
 import { TimeoutError, _getEventLoop } from "@aio/core";
 import type { AbstractFuture, AbstractHandle } from "@aio/core";
@@ -24,7 +26,7 @@ export interface AsCompletedOptions {
  * Both an iterator of awaitables (each the next result) and an async iterator of finished futures.
  * @see https://docs.python.org/3/library/asyncio-task.html#asyncio.as_completed
  */
-export class AsCompletedIterator<T> implements IterableIterator<Promise<T>>, AsyncIterable<AbstractFuture<T>> {
+export class AsCompletedIterator<T> implements IterableIterator<PromiseLike<T>>, AsyncIterable<AbstractFuture<T>> {
   /** Finished futures, or null for "timed out", not yet taken. @internal */
   _done: (AbstractFuture<T> | null)[] = [];
   /** Getters waiting for `_done`, in order. @internal */
@@ -55,14 +57,11 @@ export class AsCompletedIterator<T> implements IterableIterator<Promise<T>>, Asy
     return { next: () => this.nextAsync() };
   }
 
-  /** The next awaitable: it resolves with the next result to finish, or raises its error. */
-  next(): IteratorResult<Promise<T>, undefined> {
+  /** The next awaitable: awaiting it gives the next result to finish, or raises its error. */
+  next(): IteratorResult<PromiseLike<T>, undefined> {
     if (this._todoLeft === 0) return { done: true, value: undefined };
     this._todoLeft -= 1;
-    const promise = this._waitForOne().then(([future]) => future.result());
-    // An awaitable the caller never awaits must not become an unhandled rejection.
-    promise.catch(() => undefined);
-    return { done: false, value: promise };
+    return { done: false, value: new NextResult(this) };
   }
 
   /** The async iterator's step: the next finished future. */
@@ -117,6 +116,29 @@ export class AsCompletedIterator<T> implements IterableIterator<Promise<T>>, Asy
     const future = this._done.shift() as AbstractFuture<T> | null;
     if (future === null) throw new TimeoutError();
     return [future];
+  }
+}
+
+/**
+ * An awaitable of the plain iterator: Python's unstarted `_wait_for_one(resolve=True)` coroutine.
+ * It starts waiting at its first `then`, and later `then`s share that wait.
+ */
+class NextResult<T> implements PromiseLike<T> {
+  /** @internal */
+  _iterator: AsCompletedIterator<T>;
+  /** @internal */
+  _promise: Promise<T> | null = null;
+
+  constructor(iterator: AsCompletedIterator<T>) {
+    this._iterator = iterator;
+  }
+
+  then<R1 = T, R2 = never>(
+    onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    this._promise ??= this._iterator._waitForOne().then(([future]) => future.result());
+    return this._promise.then(onFulfilled, onRejected);
   }
 }
 

@@ -3,7 +3,7 @@
  * cancels the rest and the block itself.
  * Mirrors CPython 3.13 asyncio/taskgroups.py.
  */
-import { CancelledError, ExceptionGroup, RuntimeError, getRunningLoop } from "@aio/core";
+import { CancelledError, ExceptionGroup, KeyboardInterrupt, RuntimeError, getRunningLoop } from "@aio/core";
 import type { AbstractEventLoop, AsyncContextManager, Context, Coroutine } from "@aio/core";
 import { awaitFuture } from "@aio/futures";
 import type { Future } from "@aio/futures";
@@ -38,6 +38,8 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
   _tasks = new Set<Task<unknown>>();
   /** @internal */
   _errors: unknown[] | null = [];
+  /** The first KeyboardInterrupt seen (body or child); re-raised as is on exit. @internal */
+  _baseError: unknown = null;
   /** @internal */
   _onCompletedFut: Future<boolean> | null = null;
 
@@ -76,6 +78,7 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
   async aexit(error: unknown): Promise<boolean> {
     this._exiting = true;
     const failed = error !== undefined;
+    if (failed && isBaseError(error) && this._baseError === null) this._baseError = error;
     let propagateCancellation: unknown = failed && error instanceof CancelledError ? error : null;
     if (failed && !this._aborting) this._abort();
 
@@ -92,6 +95,10 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
       }
       this._onCompletedFut = null;
     }
+
+    // CPython 3.13 taskgroups.py: a KeyboardInterrupt (or SystemExit) wins over everything and is
+    // raised before the cancel this group sent to its parent is withdrawn.
+    if (this._baseError !== null) throw this._baseError;
 
     const parent = this._parentTask as Task<unknown>;
     if (this._parentCancelRequested) {
@@ -151,6 +158,7 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
     const error = task.exception();
     if (error === null) return;
     (this._errors as unknown[]).push(error);
+    if (isBaseError(error) && this._baseError === null) this._baseError = error;
     const parent = this._parentTask as Task<unknown>;
     if (parent.done()) {
       (this._loop as AbstractEventLoop).callExceptionHandler({
@@ -167,4 +175,12 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
       parent.cancel();
     }
   };
+}
+
+/**
+ * Python's `_is_base_error`: SystemExit and KeyboardInterrupt. JavaScript has no SystemExit;
+ * KeyboardInterrupt is the class `run()` raises after SIGINT.
+ */
+function isBaseError(error: unknown): boolean {
+  return error instanceof KeyboardInterrupt;
 }

@@ -23,6 +23,7 @@
 import {
   CancelledError,
   Context,
+  InvalidStateError,
   RuntimeError,
   contextVarsTouched,
   copyContext,
@@ -128,7 +129,7 @@ export class Task<T = unknown> extends Future<T> implements AwaitingTask, TaskFr
     return this;
   }
 
-  /** The coroutine thunk (null once the task is done). */
+  /** The coroutine thunk (kept once the task is done, as in CPython). */
   getCoro(): Coroutine<T> | null {
     return this._coro;
   }
@@ -304,6 +305,11 @@ export class Task<T = unknown> extends Future<T> implements AwaitingTask, TaskFr
 
   /** The coroutine returned `value`. @internal */
   _finish(value: T): void {
+    if (this._state !== 0) {
+      reportAlreadyDone(this as Task<unknown>, null, value);
+      this._afterDone();
+      return;
+    }
     if (this._mustCancel) {
       // Python: the task is cancelled right before the coroutine stops.
       this._mustCancel = false;
@@ -316,11 +322,20 @@ export class Task<T = unknown> extends Future<T> implements AwaitingTask, TaskFr
 
   /** The coroutine threw `error`. @internal */
   _fail(error: unknown): void {
+    if (this._state !== 0) {
+      reportAlreadyDone(this as Task<unknown>, null, error);
+      this._afterDone();
+      return;
+    }
     if (error instanceof CancelledError) {
       this._cancelledExc = error;
       Future.prototype.cancel.call(this);
     } else {
       const value = error ?? new TypeError(`coroutine threw ${String(error)}`);
+      // V8 formats an error's stack lazily and keeps the frames' async functions (and so this
+      // task, through their closures) until then; the never-retrieved report holds the error,
+      // which would keep the task alive forever. Formatting it now drops those references.
+      if (value instanceof Error) void value.stack;
       Future.prototype.setException.call(this, value);
     }
     this._afterDone();
@@ -328,7 +343,6 @@ export class Task<T = unknown> extends Future<T> implements AwaitingTask, TaskFr
 
   /** @internal */
   _afterDone(): void {
-    this._coro = null;
     tasksByLoop.get(this._loop)?.delete(this as Task<unknown>);
     this._loop._stepSuspended(this);
   }
@@ -337,7 +351,9 @@ export class Task<T = unknown> extends Future<T> implements AwaitingTask, TaskFr
     const info = super._reprInfo();
     if (this._numCancelsRequested > 0 && this._state === 0) info[0] = "cancelling";
     info.splice(1, 0, `name='${this._name}'`);
-    if (this._coro !== null) info.splice(2, 0, `coro=<${this._coro.name || "<anonymous>"}()>`);
+    if (this._coro !== null) {
+      info.splice(2, 0, `coro=<${this._coro.name || "<anonymous>"}() ${this._state === 0 ? "running" : "done"}>`);
+    }
     if (this._futWaiter !== null) info.splice(this._coro !== null ? 3 : 2, 0, `wait_for=${this._futWaiter.toString()}`);
     return info;
   }
@@ -372,6 +388,16 @@ class StepHandle implements ReadyHandle {
   _run(): void {
     const task = this._task;
     const kind = this._kind;
+    if (task._state !== 0) {
+      // CPython Task.__step: "_step(): already done" when Future.set_result/set_exception was
+      // called on the task from outside; the handle reports it and the coroutine is not resumed.
+      this._kind = STEP_NONE;
+      this._resolve = null;
+      this._reject = null;
+      this._value = undefined;
+      reportAlreadyDone(task, this, null);
+      return;
+    }
     const resolve = this._resolve as Resolve;
     const reject = this._reject as Reject;
     const value = this._value;
@@ -400,6 +426,14 @@ class StepHandle implements ReadyHandle {
   toString(): string {
     return `<Handle ${this._task.toString()}.__step()>`;
   }
+}
+
+/** A step of a task that is already done: the error CPython's `__step` raises, to the exception handler. */
+function reportAlreadyDone(task: Task<unknown>, handle: StepHandle | null, value: unknown): void {
+  const error = new InvalidStateError(`_step(): already done: ${task.toString()}, ${reprValue(value)}`);
+  const context: Record<string, unknown> = { message: "Exception in callback Task.__step()", exception: error };
+  if (handle !== null) context.handle = handle;
+  task._loop.callExceptionHandler(context as never);
 }
 
 /** The first step: Python's `__step` scheduled by `Task.__init__`. */

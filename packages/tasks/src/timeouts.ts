@@ -108,13 +108,18 @@ export class Timeout implements AsyncContextManager<Timeout> {
   };
 
   toString(): string {
-    const when = this._when === null ? "None" : String(Math.round(this._when * 1000) / 1000);
+    const when = this._when === null ? "None" : pythonFloatRepr(Math.round(this._when * 1000) / 1000);
     return this._state === ENTERED ? `<Timeout [${this._state}] when=${when}>` : `<Timeout [${this._state}]>`;
   }
 
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();
   }
+}
+
+/** Python's repr of a float: `10.0`, not JavaScript's `10`. */
+function pythonFloatRepr(value: number): string {
+  return Number.isInteger(value) ? value.toFixed(1) : String(value);
 }
 
 function checkWhen(when: unknown): void {

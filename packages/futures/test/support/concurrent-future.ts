@@ -27,6 +27,7 @@ export class ConcurrentFuture<T> implements PromiseLike<T> {
   }
   result(): T {
     if (this.state === "CANCELLED") throw new CancelledError();
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- the error set by the test, as Python raises it.
     if (this.error !== null) throw this.error;
     return this.value as T;
   }

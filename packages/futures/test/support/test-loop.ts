@@ -15,11 +15,14 @@ import { Future } from "../../src/index.js";
 /** A callback scheduled on the TestLoop (Python's Handle, reduced). */
 export class TestHandle {
   _cancelled = false;
-  constructor(
-    readonly _callback: (...args: never[]) => unknown,
-    readonly _args: unknown[],
-    readonly _context: Context | null,
-  ) {}
+  readonly _callback: (...args: never[]) => unknown;
+  readonly _args: unknown[];
+  readonly _context: Context | null;
+  constructor(callback: (...args: never[]) => unknown, args: unknown[], context: Context | null) {
+    this._callback = callback;
+    this._args = args;
+    this._context = context;
+  }
   cancel(): void {
     this._cancelled = true;
   }
@@ -61,7 +64,7 @@ export class TestLoop {
     return handle;
   }
   callSoon<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): TestHandle {
-    return this._callSoon(callback as (...args: never[]) => unknown, args, null);
+    return this._callSoon(callback, args, null);
   }
   callSoonThreadsafe<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): TestHandle {
     return this.callSoon(callback, ...args);

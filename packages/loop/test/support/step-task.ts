@@ -98,7 +98,7 @@ export class StepTask<T = unknown> extends Future<T> implements TaskFrame {
   }
 
   private afterDone(): void {
-    this._coro = null;
+    // CPython keeps the coroutine of a finished task (its repr shows `coro=<f() done>`).
     this.loop._stepSuspended(this);
   }
 
@@ -149,7 +149,9 @@ export class StepTask<T = unknown> extends Future<T> implements TaskFrame {
   override _reprInfo(): string[] {
     const info = super._reprInfo();
     info.splice(1, 0, `name='${this._name}'`);
-    if (this._coro !== null) info.splice(2, 0, `coro=<${this._coro.name || "<anonymous>"}()>`);
+    if (this._coro !== null) {
+      info.splice(2, 0, `coro=<${this._coro.name || "<anonymous>"}()${this.done() ? " done" : ""}>`);
+    }
     return info;
   }
 

@@ -35,7 +35,3 @@ export function checkNoArguments(cls: string, args: ArrayLike<unknown>): void {
   }
   throw new TypeError(`${cls}.__init__() takes 1 positional argument but ${args.length + 1} were given`);
 }
-
-/** A shared settled promise for the synchronous fast paths (no allocation per call). */
-export const RESOLVED_TRUE: Promise<true> = Promise.resolve(true);
-export const RESOLVED_VOID: Promise<void> = Promise.resolve();

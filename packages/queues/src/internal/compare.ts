@@ -1,0 +1,66 @@
+/**
+ * Python's ordering of numbers, strings and tuples, as a comparator for PriorityQueue.
+ * Mirrors CPython's rich comparison for int/float/str/tuple (Objects/tupleobject.c tuplerichcompare).
+ *
+ * Tuples (arrays) compare item by item: the first pair that is not equal decides, and a prefix
+ * sorts first. Strings compare by code point, which differs from JavaScript's `<` (UTF-16 code
+ * units) only when one side is a surrogate and the other lies in U+E000..U+FFFF. Values Python
+ * cannot order (a number against a string, objects) raise Python's TypeError.
+ */
+
+/** Python's type name for the message of an unorderable pair. */
+function typeName(value: unknown): string {
+  if (typeof value === "number") return Number.isInteger(value) ? "int" : "float";
+  if (typeof value === "bigint") return "int";
+  if (typeof value === "boolean") return "bool";
+  if (typeof value === "string") return "str";
+  if (Array.isArray(value)) return "tuple";
+  if (value === null || value === undefined) return "NoneType";
+  return (value as { constructor?: { name?: string } }).constructor?.name ?? typeof value;
+}
+
+function isNumeric(value: unknown): value is number | bigint | boolean {
+  const kind = typeof value;
+  return kind === "number" || kind === "bigint" || kind === "boolean";
+}
+
+/** Maps a UTF-16 code unit so that unit order matches code point order. */
+function codePointRank(unit: number): number {
+  if (unit >= 0xe000) return unit - 0x800;
+  if (unit >= 0xd800) return unit + 0x2000;
+  return unit;
+}
+
+function compareStrings(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+
+/**
+ * Orders `a` and `b` like Python's `<` on int, float, str and tuple: negative, zero or positive.
+ * @throws TypeError "'<' not supported between instances of 'X' and 'Y'".
+ */
+export function pythonCompare(a: unknown, b: unknown): number {
+  if (typeof a === "number" && typeof b === "number") return a < b ? -1 : a > b ? 1 : 0;
+  if (typeof a === "string" && typeof b === "string") return a === b ? 0 : compareStrings(a, b);
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const length = Math.min(a.length, b.length);
+    for (let i = 0; i < length; i++) {
+      const order = pythonCompare(a[i], b[i]);
+      if (order !== 0) return order;
+    }
+    return a.length - b.length;
+  }
+  if (isNumeric(a) && isNumeric(b)) {
+    // Mixed number/bigint/boolean: compare exactly where possible (Python ints are unbounded).
+    const x = typeof a === "boolean" ? Number(a) : a;
+    const y = typeof b === "boolean" ? Number(b) : b;
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  throw new TypeError(`'<' not supported between instances of '${typeName(a)}' and '${typeName(b)}'`);
+}

@@ -1,0 +1,377 @@
+/**
+ * The loop's stream connection methods: createConnection, createServer and their Unix and
+ * accepted-socket variants. Mirrors CPython 3.13 asyncio/base_events.py (create_connection,
+ * create_server, connect_accepted_socket) and unix_events.py (create_unix_connection,
+ * create_unix_server).
+ *
+ * Name resolution and happy eyeballs are Node's (`net.connect` with `autoSelectFamily`); a
+ * server host that resolves to several addresses gets one listening socket per address, as
+ * Python binds one socket per getaddrinfo entry.
+ */
+import { lookup } from "node:dns/promises";
+import { existsSync, lstatSync, unlinkSync } from "node:fs";
+import * as net from "node:net";
+import * as tls from "node:tls";
+import { fromNodeError } from "@aio/core";
+import type { AbstractEventLoop, Transport } from "@aio/core";
+import { awaitFuture } from "@aio/futures";
+import type { Future } from "@aio/futures";
+import { sleep } from "@aio/tasks";
+import { Server } from "./server.js";
+import type { ProtocolFactory } from "./server.js";
+import { SocketTransport, tlsExtra } from "./socket-transport.js";
+import type { StreamProtocol } from "./socket-transport.js";
+import { clientTlsOptions, serverTlsOptions } from "./ssl.js";
+import type { SSLOption } from "./ssl.js";
+
+/** Options of `loop.createConnection`. */
+export interface CreateConnectionOptions {
+  ssl?: SSLOption;
+  family?: number;
+  proto?: number;
+  flags?: number;
+  /** An already connected socket to use instead of host/port. */
+  sock?: net.Socket | null;
+  localAddr?: [string, number] | null;
+  serverHostname?: string | null;
+  /** Seconds to wait for the TLS handshake (default 60). */
+  sslHandshakeTimeout?: number | null;
+  sslShutdownTimeout?: number | null;
+  /** Enables happy eyeballs (Node's autoSelectFamily) with this attempt delay in seconds. */
+  happyEyeballsDelay?: number | null;
+  interleave?: number | null;
+  allErrors?: boolean;
+}
+
+/** Options of `loop.createServer`. */
+export interface CreateServerOptions {
+  family?: number;
+  flags?: number;
+  sock?: net.Server | null;
+  backlog?: number;
+  ssl?: SSLOption;
+  reuseAddress?: boolean | null;
+  reusePort?: boolean | null;
+  keepAlive?: boolean | null;
+  sslHandshakeTimeout?: number | null;
+  sslShutdownTimeout?: number | null;
+  startServing?: boolean;
+}
+
+/** Options of `loop.createUnixServer`. */
+export interface CreateUnixServerOptions extends Omit<CreateServerOptions, "family" | "flags" | "reuseAddress" | "reusePort" | "keepAlive"> {
+  /** Remove the socket file when the server closes (3.13; default true). */
+  cleanupSocket?: boolean;
+}
+
+const AF_INET = 2;
+const AF_INET6 = 10;
+const DEFAULT_HANDSHAKE_TIMEOUT = 60;
+
+function familyNumber(family: number | undefined): 0 | 4 | 6 {
+  if (family === AF_INET) return 4;
+  if (family === AF_INET6) return 6;
+  return 0;
+}
+
+/** Waits for a Node socket's `event`, cancellable: a cancelled wait destroys the socket. */
+async function waitForSocket(loop: AbstractEventLoop, sock: net.Socket, event: string): Promise<void> {
+  const future = loop.createFuture<void>() as Future<void>;
+  const onReady = (): void => {
+    if (!future.done()) future.setResult(undefined);
+  };
+  const onError = (error: Error): void => {
+    if (!future.done()) future.setException(fromNodeError(error));
+  };
+  sock.once(event, onReady);
+  sock.once("error", onError);
+  try {
+    await awaitFuture(future);
+  } catch (error) {
+    sock.destroy();
+    throw error;
+  } finally {
+    sock.removeListener(event, onReady);
+    sock.removeListener("error", onError);
+  }
+}
+
+async function makeTransport<P extends StreamProtocol>(
+  loop: AbstractEventLoop,
+  sock: net.Socket,
+  protocolFactory: ProtocolFactory<P>,
+  extra: Record<string, unknown>,
+): Promise<[Transport, P]> {
+  const protocol = protocolFactory();
+  const waiter = loop.createFuture<void>() as Future<void>;
+  const transport = new SocketTransport(loop, sock, protocol, extra, null, waiter);
+  try {
+    await awaitFuture(waiter);
+  } catch (error) {
+    transport.close();
+    throw error;
+  }
+  return [transport, protocol];
+}
+
+async function upgradeClient(
+  loop: AbstractEventLoop,
+  raw: net.Socket,
+  ssl: SSLOption,
+  serverHostname: string | null,
+  handshakeTimeout: number | null | undefined,
+): Promise<[net.Socket, Record<string, unknown>]> {
+  const resolved = clientTlsOptions(ssl, serverHostname);
+  if (resolved === null) return [raw, {}];
+  const [options, context] = resolved;
+  const secure = tls.connect({ ...options, socket: raw });
+  const timeoutSeconds = handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT;
+  const timer = loop.callLater(timeoutSeconds, () => {
+    secure.destroy(new Error(`SSL handshake is taking longer than ${timeoutSeconds} seconds: aborting the connection`));
+  });
+  try {
+    await waitForSocket(loop, secure, "secureConnect");
+  } finally {
+    timer.cancel();
+  }
+  return [secure, tlsExtra(secure, context ?? ssl)];
+}
+
+function checkSslArguments(ssl: SSLOption, serverHostname: string | null | undefined, host: string | null | undefined): string | null {
+  if (serverHostname !== null && serverHostname !== undefined && !ssl) {
+    throw new RangeError("server_hostname is only meaningful with ssl");
+  }
+  if (ssl && (serverHostname === null || serverHostname === undefined)) {
+    if (!host) throw new RangeError("You must set server_hostname when using ssl without a host");
+    return host;
+  }
+  return serverHostname ?? null;
+}
+
+/**
+ * Opens a stream connection to host:port and returns `[transport, protocol]`.
+ * @throws RangeError for contradictory arguments (Python's ValueError); an OSError subclass
+ * (ConnectionRefusedError, …) when the connection fails.
+ */
+export async function createConnection<P extends StreamProtocol>(
+  loop: AbstractEventLoop,
+  protocolFactory: ProtocolFactory<P>,
+  host: string | null = null,
+  port: number | null = null,
+  options: CreateConnectionOptions = {},
+): Promise<[Transport, P]> {
+  const { ssl, sock = null, localAddr = null, happyEyeballsDelay = null } = options;
+  const serverHostname = checkSslArguments(ssl, options.serverHostname, host);
+  if ((host !== null || port !== null) && sock !== null) {
+    throw new RangeError("host/port and sock can not be specified at the same time");
+  }
+  let raw: net.Socket;
+  if (sock !== null) {
+    raw = sock;
+  } else {
+    if (host === null && port === null) throw new RangeError("host and port was not specified and no sock specified");
+    const connectOptions: net.TcpNetConnectOpts = {
+      host: host ?? "localhost",
+      port: port ?? 0,
+      allowHalfOpen: true,
+      family: familyNumber(options.family),
+    };
+    if (localAddr !== null) {
+      connectOptions.localAddress = localAddr[0];
+      connectOptions.localPort = localAddr[1];
+    }
+    if (happyEyeballsDelay !== null) {
+      connectOptions.autoSelectFamily = true;
+      connectOptions.autoSelectFamilyAttemptTimeout = Math.max(10, Math.round(happyEyeballsDelay * 1000));
+    }
+    raw = net.connect(connectOptions);
+    await waitForSocket(loop, raw, "connect");
+  }
+  const [stream, extra] = await upgradeClient(loop, raw, ssl, serverHostname, options.sslHandshakeTimeout);
+  return makeTransport(loop, stream, protocolFactory, extra);
+}
+
+/** Opens a Unix socket connection to `path`; returns `[transport, protocol]`. */
+export async function createUnixConnection<P extends StreamProtocol>(
+  loop: AbstractEventLoop,
+  protocolFactory: ProtocolFactory<P>,
+  path: string | null = null,
+  options: Omit<CreateConnectionOptions, "family" | "proto" | "flags" | "localAddr" | "happyEyeballsDelay" | "interleave" | "allErrors"> = {},
+): Promise<[Transport, P]> {
+  const { ssl, sock = null } = options;
+  const serverHostname = checkSslArguments(ssl, options.serverHostname, ssl ? "" : null);
+  let raw: net.Socket;
+  if (path !== null) {
+    if (sock !== null) throw new RangeError("path and sock can not be specified at the same time");
+    raw = net.connect({ path, allowHalfOpen: true });
+    await waitForSocket(loop, raw, "connect");
+  } else {
+    if (sock === null) throw new RangeError("no path and sock were specified");
+    raw = sock;
+  }
+  const [stream, extra] = await upgradeClient(loop, raw, ssl, serverHostname, options.sslHandshakeTimeout);
+  return makeTransport(loop, stream, protocolFactory, extra);
+}
+
+/** Wraps an already accepted socket in a transport and protocol (server side). */
+export async function connectAcceptedSocket<P extends StreamProtocol>(
+  loop: AbstractEventLoop,
+  protocolFactory: ProtocolFactory<P>,
+  sock: net.Socket,
+  options: { ssl?: SSLOption; sslHandshakeTimeout?: number | null; sslShutdownTimeout?: number | null } = {},
+): Promise<[Transport, P]> {
+  if (!(sock instanceof net.Socket)) throw new TypeError(`A Stream Socket was expected, got ${String(sock)}`);
+  let stream: net.Socket = sock;
+  let extra: Record<string, unknown> = {};
+  const resolved = serverTlsOptions(options.ssl);
+  if (resolved !== null) {
+    const [tlsOptions, context] = resolved;
+    const secure = new tls.TLSSocket(sock, { ...tlsOptions, isServer: true });
+    await waitForSocket(loop, secure, "secure");
+    stream = secure;
+    extra = tlsExtra(secure, context ?? options.ssl);
+  }
+  return makeTransport(loop, stream, protocolFactory, extra);
+}
+
+function makeNetServer(ssl: SSLOption, handshakeTimeout: number | null | undefined): [net.Server, unknown] {
+  const resolved = serverTlsOptions(ssl);
+  if (resolved === null) return [net.createServer({ allowHalfOpen: true, pauseOnConnect: true }), null];
+  const [options, context] = resolved;
+  const server = tls.createServer({
+    ...options,
+    allowHalfOpen: true,
+    pauseOnConnect: true,
+    handshakeTimeout: Math.round((handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT) * 1000),
+  });
+  return [server, context ?? ssl];
+}
+
+async function listen(loop: AbstractEventLoop, server: net.Server, options: net.ListenOptions): Promise<void> {
+  const future = loop.createFuture<void>() as Future<void>;
+  const onError = (error: Error): void => {
+    if (!future.done()) future.setException(fromNodeError(error));
+  };
+  server.once("error", onError);
+  server.listen(options, () => {
+    if (!future.done()) future.setResult(undefined);
+  });
+  try {
+    await awaitFuture(future);
+  } catch (error) {
+    server.close();
+    throw error;
+  } finally {
+    server.removeListener("error", onError);
+  }
+}
+
+async function resolveHosts(host: string | readonly string[] | null, family: number | undefined): Promise<(string | null)[]> {
+  if (host === null || host === "") return [null];
+  const hosts = typeof host === "string" ? [host] : [...host];
+  const addresses: string[] = [];
+  for (const name of hosts) {
+    if (net.isIP(name) !== 0) {
+      addresses.push(name);
+      continue;
+    }
+    try {
+      const found = await lookup(name, { all: true, family: familyNumber(family) });
+      for (const entry of found) addresses.push(entry.address);
+    } catch (error) {
+      throw fromNodeError(error);
+    }
+  }
+  return [...new Set(addresses)];
+}
+
+/**
+ * Listens on host:port (host may be a list, or null for all interfaces) and returns a Server.
+ * @throws RangeError for contradictory arguments; an OSError subclass when binding fails
+ * (e.g. address in use).
+ */
+export async function createServer(
+  loop: AbstractEventLoop,
+  protocolFactory: ProtocolFactory,
+  host: string | readonly string[] | null = null,
+  port: number | null = null,
+  options: CreateServerOptions = {},
+): Promise<Server> {
+  const { ssl, sock = null, backlog = 100, reusePort = null, startServing = true } = options;
+  if (typeof ssl === "boolean" && ssl) throw new TypeError("ssl argument must be an SSLContext or None");
+  const servers: net.Server[] = [];
+  let context: unknown = null;
+  try {
+    if (sock !== null) {
+      if (host !== null || port !== null) throw new RangeError("host/port and sock can not be specified at the same time");
+      const [server, ctx] = makeNetServer(ssl, options.sslHandshakeTimeout);
+      context = ctx;
+      await listen(loop, server, { handle: sock, backlog } as unknown as net.ListenOptions);
+      servers.push(server);
+    } else {
+      const hosts = await resolveHosts(host, options.family);
+      for (const address of hosts) {
+        const [server, ctx] = makeNetServer(ssl, options.sslHandshakeTimeout);
+        context = ctx;
+        const listenOptions: net.ListenOptions & { reusePort?: boolean } = { port: port ?? 0, backlog };
+        if (address !== null) listenOptions.host = address;
+        if (address !== null && net.isIPv6(address)) listenOptions.ipv6Only = true;
+        if (reusePort === true) listenOptions.reusePort = true;
+        await listen(loop, server, listenOptions);
+        servers.push(server);
+      }
+    }
+  } catch (error) {
+    for (const server of servers) server.close();
+    throw error;
+  }
+  const server = new Server(loop, servers, protocolFactory, context);
+  if (startServing) {
+    server._startServing();
+    // Python: "Skip one loop iteration so that all 'loop.add_reader' go through."
+    await sleep(0);
+  }
+  return server;
+}
+
+/** Listens on the Unix socket `path` and returns a Server. */
+export async function createUnixServer(
+  loop: AbstractEventLoop,
+  protocolFactory: ProtocolFactory,
+  path: string | null = null,
+  options: CreateUnixServerOptions = {},
+): Promise<Server> {
+  const { ssl, sock = null, backlog = 100, startServing = true, cleanupSocket = true } = options;
+  if (typeof ssl === "boolean" && ssl) throw new TypeError("ssl argument must be an SSLContext or None");
+  const [netServer, context] = makeNetServer(ssl, options.sslHandshakeTimeout);
+  if (path !== null) {
+    if (sock !== null) throw new RangeError("path and sock can not be specified at the same time");
+    // Python removes a stale socket file left by a previous server.
+    if (existsSync(path)) {
+      try {
+        if (lstatSync(path).isSocket()) unlinkSync(path);
+      } catch (error) {
+        throw fromNodeError(error);
+      }
+    }
+    await listen(loop, netServer, { path, backlog });
+  } else {
+    if (sock === null) throw new RangeError("path was not specified, and no sock specified");
+    await listen(loop, netServer, { handle: sock, backlog } as unknown as net.ListenOptions);
+  }
+  const server = new Server(loop, [netServer], protocolFactory, context);
+  if (path !== null && cleanupSocket) {
+    server._onClosed = () => {
+      try {
+        if (existsSync(path) && lstatSync(path).isSocket()) unlinkSync(path);
+      } catch {
+        // The file may be gone already (removed by someone else): nothing to clean.
+      }
+    };
+  }
+  if (startServing) {
+    server._startServing();
+    await sleep(0);
+  }
+  return server;
+}

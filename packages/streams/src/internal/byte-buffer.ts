@@ -1,0 +1,122 @@
+/**
+ * A FIFO of bytes kept as a list of received chunks, for StreamReader.
+ * Mirrors the role of the bytearray `_buffer` in CPython 3.13 asyncio/streams.py.
+ *
+ * Python appends to one bytearray and deletes from its front (amortised O(1) in CPython). Here a
+ * chunk is never copied on arrival; `take(n)` returns a view when the bytes lie in one chunk and
+ * copies only the bytes it returns otherwise, and `find` searches each byte once per call from
+ * the caller's offset. So reading a long stream in lines or blocks is linear in its size.
+ */
+export class ByteBuffer {
+  /** Chunks from `_head` on hold the data; the first starts at `_offset`. */
+  private _chunks: Buffer[] = [];
+  private _head = 0;
+  private _offset = 0;
+  /** Total bytes held. */
+  length = 0;
+
+  push(data: Uint8Array): void {
+    if (data.length === 0) return;
+    this._chunks.push(Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.length));
+    this.length += data.length;
+  }
+
+  clear(): void {
+    this._chunks = [];
+    this._head = 0;
+    this._offset = 0;
+    this.length = 0;
+  }
+
+  /** Removes and returns the first `n` bytes (n <= length). */
+  take(n: number): Buffer {
+    if (n > this.length) n = this.length;
+    if (n <= 0) return Buffer.alloc(0);
+    const first = this._chunks[this._head] as Buffer;
+    const available = first.length - this._offset;
+    let result: Buffer;
+    if (n <= available) {
+      result = first.subarray(this._offset, this._offset + n);
+      this._offset += n;
+      if (this._offset === first.length) this._dropHead();
+    } else {
+      result = Buffer.allocUnsafe(n);
+      let written = 0;
+      while (written < n) {
+        const chunk = this._chunks[this._head] as Buffer;
+        const part = Math.min(chunk.length - this._offset, n - written);
+        chunk.copy(result, written, this._offset, this._offset + part);
+        written += part;
+        this._offset += part;
+        if (this._offset === chunk.length) this._dropHead();
+      }
+    }
+    this.length -= n;
+    return result;
+  }
+
+  /** Removes the first `n` bytes. */
+  drop(n: number): void {
+    let left = Math.min(n, this.length);
+    this.length -= left;
+    while (left > 0) {
+      const chunk = this._chunks[this._head] as Buffer;
+      const part = Math.min(chunk.length - this._offset, left);
+      left -= part;
+      this._offset += part;
+      if (this._offset === chunk.length) this._dropHead();
+    }
+  }
+
+  private _dropHead(): void {
+    this._head += 1;
+    this._offset = 0;
+    if (this._head === this._chunks.length) {
+      this._chunks = [];
+      this._head = 0;
+    } else if (this._head > 1024 && this._head * 2 > this._chunks.length) {
+      this._chunks = this._chunks.slice(this._head);
+      this._head = 0;
+    }
+  }
+
+  /** The byte at logical position `index`. */
+  byteAt(index: number): number {
+    let position = index + this._offset;
+    for (let i = this._head; i < this._chunks.length; i++) {
+      const chunk = this._chunks[i] as Buffer;
+      if (position < chunk.length) return chunk[position] as number;
+      position -= chunk.length;
+    }
+    return -1;
+  }
+
+  /** True when the bytes at `index` equal `sep`. */
+  startsWith(sep: Uint8Array, index: number): boolean {
+    if (index + sep.length > this.length) return false;
+    for (let k = 0; k < sep.length; k++) if (this.byteAt(index + k) !== sep[k]) return false;
+    return true;
+  }
+
+  /** The first position >= `start` where `sep` occurs, or -1. */
+  find(sep: Uint8Array, start: number): number {
+    const seplen = sep.length;
+    if (seplen === 0 || start + seplen > this.length) return -1;
+    let base = -this._offset;
+    for (let i = this._head; i < this._chunks.length; i++) {
+      const chunk = this._chunks[i] as Buffer;
+      const chunkEnd = base + chunk.length;
+      if (chunkEnd > start) {
+        const from = Math.max(start - base, i === this._head ? this._offset : 0);
+        const inside = chunk.indexOf(sep, from);
+        if (inside !== -1) return base + inside;
+        // A match that starts in this chunk and ends in the next ones.
+        for (let p = Math.max(from, chunk.length - seplen + 1); p < chunk.length; p++) {
+          if (chunk[p] === sep[0] && this.startsWith(sep, base + p)) return base + p;
+        }
+      }
+      base = chunkEnd;
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * Registers this package's implementations of the loop's network methods with @aio/core, so
+ * `loop.createConnection(...)` etc. work on every loop once @aio/streams is imported.
+ * Mirrors nothing in CPython (there, the methods live on BaseEventLoop itself); see API.md.
+ */
+import { _registerLoopMethods } from "@aio/core";
+import type { LoopMethodProvider } from "@aio/core";
+import { connectAcceptedSocket, createConnection, createServer, createUnixConnection, createUnixServer } from "./connection.js";
+
+_registerLoopMethods({
+  createConnection: createConnection as LoopMethodProvider,
+  createServer: createServer as LoopMethodProvider,
+  createUnixConnection: createUnixConnection as LoopMethodProvider,
+  createUnixServer: createUnixServer as LoopMethodProvider,
+  connectAcceptedSocket: connectAcceptedSocket as LoopMethodProvider,
+});
+
+/** True once the loop methods are registered (importing this module does it). */
+export const loopMethodsRegistered = true;

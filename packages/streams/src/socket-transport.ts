@@ -1,0 +1,391 @@
+/**
+ * SocketTransport: a stream transport over a Node socket (TCP, Unix, TLS).
+ * Mirrors CPython 3.13 asyncio/selector_events.py (_SelectorSocketTransport) and the flow
+ * control of transports._FlowControlMixin.
+ *
+ * Node owns the socket's buffers: `write` hands data to `socket.write` at once, and the write
+ * buffer size is `socket.writableLength`. Above the high-water mark the protocol is told to
+ * `pauseWriting`; it is told to `resumeWriting` on Node's `drain` (the buffer emptied), so the
+ * effective low-water mark is 0 bytes (see README). Received data and EOF reach the protocol
+ * through `callSoon`, like Python's selector callbacks, so they run inside a loop iteration and a
+ * protocol error is reported through the exception handler and closes the transport.
+ */
+import type { Socket } from "node:net";
+import type { TLSSocket } from "node:tls";
+import { OSError, RuntimeError, Transport, fromNodeError, logger } from "@aio/core";
+import type { AbstractEventLoop, AbstractFuture, LoopInternals } from "@aio/core";
+import { localAddress, peerAddress } from "./internal/addresses.js";
+
+type Loop = AbstractEventLoop & LoopInternals;
+
+/** What a stream protocol offers its transport (Python's Protocol / BufferedProtocol). */
+export interface StreamProtocol {
+  connectionMade(transport: Transport): void;
+  connectionLost(exc: unknown): void;
+  pauseWriting(): void;
+  resumeWriting(): void;
+  dataReceived?(data: Uint8Array): void;
+  eofReceived?(): boolean | void;
+  getBuffer?(sizehint: number): Uint8Array;
+  bufferUpdated?(nbytes: number): void;
+}
+
+/** Python's constants.LOG_THRESHOLD_FOR_CONNLOST_WRITES. */
+const LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
+
+/** The transport's owner: a Server counting its connections. @internal */
+export interface TransportServer {
+  _attach(transport: SocketTransport): void;
+  _detach(transport: SocketTransport): void;
+}
+
+/**
+ * A stream transport over a Node `net.Socket` or `tls.TLSSocket`.
+ * @see https://docs.python.org/3/library/asyncio-protocol.html#transports
+ */
+export class SocketTransport extends Transport {
+  /** @internal */
+  _loop: Loop;
+  /** @internal */
+  _sock: Socket;
+  /** @internal */
+  _protocol: StreamProtocol;
+  /** @internal */
+  _server: TransportServer | null;
+  /** @internal */
+  _closing = false;
+  /** @internal */
+  _paused = false;
+  /** @internal */
+  _eof = false;
+  /** @internal */
+  _connLost = 0;
+  /** @internal */
+  _protocolPaused = false;
+  /** @internal */
+  _highWater = 64 * 1024;
+  /** @internal */
+  _lowWater = 16 * 1024;
+  /** True once connectionLost was scheduled. @internal */
+  _lostScheduled = false;
+  /** @internal */
+  _readingStarted = false;
+
+  /** @internal */
+  constructor(
+    loop: AbstractEventLoop,
+    sock: Socket,
+    protocol: StreamProtocol,
+    extra: Record<string, unknown> = {},
+    server: TransportServer | null = null,
+    waiter: AbstractFuture<void> | null = null,
+  ) {
+    super({
+      ...extra,
+      peername: peerAddress(sock),
+      sockname: localAddress(sock),
+      socket: sock,
+    });
+    this._loop = loop as Loop;
+    this._sock = sock;
+    this._protocol = protocol;
+    this._server = server;
+    server?._attach(this);
+    sock.setNoDelay(true);
+    sock.on("data", this._onData);
+    sock.on("end", this._onEnd);
+    sock.on("error", this._onError);
+    sock.on("close", this._onClose);
+    sock.on("drain", this._onDrain);
+    // Python: connection_made, then reading starts, in the next iterations.
+    sock.pause();
+    this._loop.callSoon(() => this._protocol.connectionMade(this));
+    this._loop.callSoon(() => this._startReading());
+    if (waiter !== null) {
+      this._loop.callSoon(() => {
+        if (!waiter.cancelled()) waiter.setResult(undefined);
+      });
+    }
+  }
+
+  /** @internal */
+  _startReading(): void {
+    this._readingStarted = true;
+    if (!this._paused && !this._closing) this._sock.resume();
+  }
+
+  /** @internal */
+  readonly _onData = (data: Buffer): void => {
+    this._loop._callSoon(this._deliverData as (...args: never[]) => unknown, [data], null);
+  };
+
+  /** @internal */
+  readonly _deliverData = (data: Buffer): void => {
+    if (this._connLost > 0) return;
+    const protocol = this._protocol;
+    try {
+      if (protocol.getBuffer !== undefined && protocol.bufferUpdated !== undefined && protocol.dataReceived === undefined) {
+        let offset = 0;
+        while (offset < data.length) {
+          const buffer = protocol.getBuffer(data.length - offset);
+          if (buffer.length === 0) throw new RuntimeError("get_buffer() returned an empty buffer");
+          const n = Math.min(buffer.length, data.length - offset);
+          buffer.set(data.subarray(offset, offset + n));
+          offset += n;
+          protocol.bufferUpdated(n);
+        }
+      } else {
+        protocol.dataReceived?.(data);
+      }
+    } catch (error) {
+      this._fatalError(error, "Fatal error: protocol.data_received() call failed.");
+    }
+  };
+
+  /** @internal */
+  readonly _onEnd = (): void => {
+    this._loop._callSoon(this._deliverEof as (...args: never[]) => unknown, [], null);
+  };
+
+  /** @internal */
+  readonly _deliverEof = (): void => {
+    if (this._connLost > 0) return;
+    let keepOpen: boolean | void;
+    try {
+      keepOpen = this._protocol.eofReceived?.();
+    } catch (error) {
+      this._fatalError(error, "Fatal error: protocol.eof_received() call failed.");
+      return;
+    }
+    if (keepOpen !== true) this.close();
+  };
+
+  /** @internal */
+  readonly _onError = (error: Error): void => {
+    this._fatalError(fromNodeError(error), "Fatal read error on socket transport");
+  };
+
+  /** @internal */
+  readonly _onClose = (): void => {
+    this._scheduleConnectionLost(null);
+  };
+
+  /** @internal */
+  readonly _onDrain = (): void => {
+    this._maybeResumeProtocol();
+  };
+
+  override getExtraInfo(name: string, defaultValue: unknown = null): unknown {
+    if (name === "peername" && this._extra.peername === null) this._extra.peername = peerAddress(this._sock);
+    if (name === "sockname" && this._extra.sockname === null) this._extra.sockname = localAddress(this._sock);
+    return super.getExtraInfo(name, defaultValue);
+  }
+
+  override isClosing(): boolean {
+    return this._closing;
+  }
+
+  override isReading(): boolean {
+    return !this._paused && !this._closing;
+  }
+
+  override pauseReading(): void {
+    if (this._closing || this._paused) return;
+    this._paused = true;
+    this._sock.pause();
+    if (this._loop._debug) logger.debug(`${this.toString()} pauses reading`);
+  }
+
+  override resumeReading(): void {
+    if (this._closing || !this._paused) return;
+    this._paused = false;
+    if (this._readingStarted) this._sock.resume();
+    if (this._loop._debug) logger.debug(`${this.toString()} resumes reading`);
+  }
+
+  override setProtocol(protocol: unknown): void {
+    this._protocol = protocol as StreamProtocol;
+  }
+
+  override getProtocol(): unknown {
+    return this._protocol;
+  }
+
+  override setWriteBufferLimits(high: number | null = null, low: number | null = null): void {
+    if (high === null) high = low === null ? 64 * 1024 : 4 * low;
+    if (low === null) low = Math.floor(high / 4);
+    if (!(high >= low && low >= 0)) {
+      throw new RangeError(`high (${high}) must be >= low (${low}) must be >= 0`);
+    }
+    this._highWater = high;
+    this._lowWater = low;
+    this._maybePauseProtocol();
+  }
+
+  override getWriteBufferLimits(): [number, number] {
+    return [this._lowWater, this._highWater];
+  }
+
+  override getWriteBufferSize(): number {
+    return this._sock.writableLength;
+  }
+
+  /**
+   * Writes bytes; never blocks. Above the high-water mark the protocol is paused.
+   * @throws TypeError for non-bytes; RuntimeError after `writeEof()`.
+   */
+  override write(data: Uint8Array): void {
+    if (!(data instanceof Uint8Array)) {
+      throw new TypeError(`data argument must be a bytes-like object, not '${typeName(data)}'`);
+    }
+    if (this._eof) throw new RuntimeError("Cannot call write() after write_eof()");
+    if (data.length === 0) return;
+    if (this._connLost > 0) {
+      if (this._connLost >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) logger.warning("socket.send() raised exception.");
+      this._connLost += 1;
+      return;
+    }
+    this._sock.write(data);
+    this._maybePauseProtocol();
+  }
+
+  override writelines(listOfData: Iterable<Uint8Array>): void {
+    for (const data of listOfData) this.write(data);
+  }
+
+  override writeEof(): void {
+    if (this._closing || this._eof) return;
+    this._eof = true;
+    this._sock.end();
+  }
+
+  override canWriteEof(): boolean {
+    return true;
+  }
+
+  /** Closes after the buffered data is sent; `connectionLost(null)` follows. */
+  override close(): void {
+    if (this._closing) return;
+    this._closing = true;
+    this._sock.pause();
+    if (this._sock.destroyed) {
+      this._scheduleConnectionLost(null);
+      return;
+    }
+    // Python closes the socket once the buffer is flushed, without waiting for the peer.
+    const sock = this._sock;
+    if (!sock.writableEnded) sock.end(() => sock.destroy());
+    else if (sock.writableFinished) sock.destroy();
+    else sock.once("finish", () => sock.destroy());
+  }
+
+  /** Closes at once, dropping buffered data. */
+  override abort(): void {
+    this._forceClose(null);
+  }
+
+  /** @internal */
+  _fatalError(error: unknown, message: string): void {
+    if (error instanceof OSError) {
+      // Python: OSError subclasses (resets, broken pipes) are expected; logged in debug mode only.
+      if (this._loop._debug) logger.debug(`${this.toString()}: ${message}`, error);
+    } else {
+      this._loop.callExceptionHandler({ message, exception: error, transport: this, protocol: this._protocol });
+    }
+    this._forceClose(error);
+  }
+
+  /** @internal */
+  _forceClose(error: unknown): void {
+    if (this._connLost > 0) return;
+    this._closing = true;
+    this._connLost += 1;
+    this._sock.destroy();
+    this._scheduleConnectionLost(error);
+  }
+
+  /** @internal */
+  _scheduleConnectionLost(error: unknown): void {
+    if (this._lostScheduled) return;
+    this._lostScheduled = true;
+    this._closing = true;
+    if (this._connLost === 0) this._connLost = 1;
+    this._loop.callSoon(() => this._callConnectionLost(error));
+  }
+
+  /** @internal */
+  _callConnectionLost(error: unknown): void {
+    try {
+      this._protocol.connectionLost(error);
+    } finally {
+      this._sock.destroy();
+      this._server?._detach(this);
+      this._server = null;
+    }
+  }
+
+  /** @internal */
+  _maybePauseProtocol(): void {
+    if (this._protocolPaused || this.getWriteBufferSize() <= this._highWater) return;
+    this._protocolPaused = true;
+    try {
+      this._protocol.pauseWriting();
+    } catch (error) {
+      this._loop.callExceptionHandler({
+        message: "protocol.pause_writing() failed",
+        exception: error,
+        transport: this,
+        protocol: this._protocol,
+      });
+    }
+  }
+
+  /** @internal */
+  _maybeResumeProtocol(): void {
+    if (!this._protocolPaused || this.getWriteBufferSize() > this._lowWater) return;
+    this._protocolPaused = false;
+    try {
+      this._protocol.resumeWriting();
+    } catch (error) {
+      this._loop.callExceptionHandler({
+        message: "protocol.resume_writing() failed",
+        exception: error,
+        transport: this,
+        protocol: this._protocol,
+      });
+    }
+  }
+
+  override toString(): string {
+    const info = [this.constructor.name];
+    if (this._sock.destroyed) info.push("closed");
+    else if (this._closing) info.push("closing");
+    const peer = this._extra.peername;
+    if (Array.isArray(peer)) info.push(`peer=${peer.join(":")}`);
+    info.push(`read=${this._paused ? "paused" : "polling"}`);
+    info.push(`write=<bufsize=${this.getWriteBufferSize()}>`);
+    return `<${info.join(" ")}>`;
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+}
+
+/** TLS information Python's SSL transport exposes through `getExtraInfo`. @internal */
+export function tlsExtra(sock: TLSSocket, sslcontext: unknown): Record<string, unknown> {
+  const cipher = sock.getCipher?.();
+  return {
+    sslcontext,
+    ssl_object: sock,
+    peercert: sock.getPeerCertificate?.() ?? null,
+    cipher: cipher === undefined ? null : [cipher.name, cipher.version, null],
+    compression: null,
+  };
+}
+
+function typeName(value: unknown): string {
+  if (value === null || value === undefined) return "NoneType";
+  if (typeof value === "object") return (value as object).constructor?.name ?? "object";
+  return typeof value;
+}

@@ -1,0 +1,180 @@
+/**
+ * Condition: tasks wait, releasing a lock, until another task notifies them.
+ * Mirrors CPython 3.13 asyncio/locks.py (Condition).
+ *
+ * `wait` releases the lock, parks on a future, and re-acquires the lock before returning, even
+ * when cancelled: a cancel that arrives while re-acquiring is held back until the lock is held
+ * again, then re-raised (the same CancelledError instance). Any error out of `wait` notifies
+ * another waiter, since this task may already have consumed a notification (gh-112202): a
+ * spurious wakeup is allowed, a lost one is not.
+ */
+import { CancelledError, RuntimeError } from "@aio/core";
+import type { AsyncContextManager } from "@aio/core";
+import { awaitFuture } from "@aio/futures";
+import type { Future } from "@aio/futures";
+import { _Deque } from "./deque.js";
+import { Lock } from "./lock.js";
+import { _LoopBoundMixin } from "./mixins.js";
+import { checkOptionNames, isOptionsObject } from "./internal/arguments.js";
+
+/** Options of the {@link Condition} constructor. */
+export interface ConditionOptions {
+  /** The lock to share; a new Lock when omitted or null. */
+  lock?: Lock | null;
+}
+
+/**
+ * A condition variable over a Lock (a new one, or one shared with other code).
+ * @example
+ * const cond = new Condition();
+ * await asyncWith(cond, async () => {
+ *   await cond.waitFor(() => items.length > 0);
+ * });
+ * @see https://docs.python.org/3/library/asyncio-sync.html#asyncio.Condition
+ */
+export class Condition extends _LoopBoundMixin implements AsyncContextManager<void> {
+  /** @internal */
+  readonly _lock: Lock;
+  /** Futures of the tasks blocked in `wait`, oldest first. @internal */
+  _waiters: _Deque<Future<boolean>> = new _Deque();
+
+  /** @throws TypeError when `lock` is not a Lock, or for an unknown option such as `loop`. */
+  constructor(lock?: Lock | null | ConditionOptions) {
+    super();
+    let given: unknown = lock;
+    if (isOptionsObject(lock)) {
+      checkOptionNames("Condition", lock, ["lock"]);
+      given = lock.lock;
+    }
+    if (given === undefined || given === null) {
+      this._lock = new Lock();
+    } else if (given instanceof Lock) {
+      this._lock = given;
+    } else {
+      throw new TypeError(`\`lock\` must be a Lock, got ${String(given)}`);
+    }
+  }
+
+  /** True while the underlying lock is held. */
+  locked(): boolean {
+    return this._lock.locked();
+  }
+
+  /** Acquires the underlying lock (see {@link Lock.acquire}). */
+  acquire(): Promise<true> {
+    return this._lock.acquire();
+  }
+
+  /**
+   * Releases the underlying lock.
+   * @throws RuntimeError "Lock is not acquired." when it is free.
+   */
+  release(): void {
+    this._lock.release();
+  }
+
+  /**
+   * Releases the lock, waits for a notification, re-acquires the lock, and resolves to true.
+   * May return spuriously, so callers re-check their condition (or use {@link Condition.waitFor}).
+   * @throws RuntimeError "cannot wait on un-acquired lock"; CancelledError when cancelled (the lock
+   * is held again when it is thrown).
+   * @see https://docs.python.org/3/library/asyncio-sync.html#asyncio.Condition.wait
+   */
+  async wait(): Promise<true> {
+    if (!this.locked()) throw new RuntimeError("cannot wait on un-acquired lock");
+    const future = this._getLoop().createFuture<boolean>() as Future<boolean>;
+    this.release();
+    try {
+      try {
+        this._waiters.push(future);
+        try {
+          await awaitFuture(future);
+          return true;
+        } finally {
+          this._waiters.remove(future);
+        }
+      } finally {
+        // CPython Condition.wait: re-acquire the lock even if the wait is cancelled. Only
+        // CancelledError is held back; any other error must not make this loop spin.
+        let cancelled: CancelledError | null = null;
+        for (;;) {
+          try {
+            await this.acquire();
+            break;
+          } catch (error) {
+            if (!(error instanceof CancelledError)) throw error;
+            cancelled = error;
+          }
+        }
+        // eslint-disable-next-line no-unsafe-finally -- Python re-raises the latest CancelledError here.
+        if (cancelled !== null) throw cancelled;
+      }
+    } catch (error) {
+      // gh-112202: this task may have been notified before the error; hand the notification on.
+      this._notify(1);
+      throw error;
+    }
+  }
+
+  /**
+   * Waits until `predicate()` is truthy, and resolves to its value.
+   * @throws RuntimeError "cannot wait on un-acquired lock" if it must wait without the lock held.
+   * @see https://docs.python.org/3/library/asyncio-sync.html#asyncio.Condition.wait_for
+   */
+  async waitFor<R>(predicate: () => R): Promise<R> {
+    let result = predicate();
+    while (!result) {
+      await this.wait();
+      result = predicate();
+    }
+    return result;
+  }
+
+  /**
+   * Wakes up to `n` waiting tasks (default 1); they return once they re-acquire the lock.
+   * @throws RuntimeError "cannot notify on un-acquired lock".
+   * @see https://docs.python.org/3/library/asyncio-sync.html#asyncio.Condition.notify
+   */
+  notify(n = 1): void {
+    if (!this.locked()) throw new RuntimeError("cannot notify on un-acquired lock");
+    this._notify(n);
+  }
+
+  /** @internal */
+  _notify(n: number): void {
+    let woken = 0;
+    const items = this._waiters._items;
+    for (let i = this._waiters._head; i < items.length && woken < n; i++) {
+      const future = items[i] as Future<boolean>;
+      if (!future.done()) {
+        woken += 1;
+        future.setResult(false);
+      }
+    }
+  }
+
+  /**
+   * Wakes every waiting task.
+   * @throws RuntimeError "cannot notify on un-acquired lock".
+   * @see https://docs.python.org/3/library/asyncio-sync.html#asyncio.Condition.notify_all
+   */
+  notifyAll(): void {
+    this.notify(this._waiters.length);
+  }
+
+  /** `async with cond`: acquires the lock; the value is undefined. */
+  aenter(): Promise<void> {
+    return this._lock.aenter();
+  }
+
+  /** `async with cond`: releases the lock. */
+  aexit(error?: unknown): Promise<void> {
+    return this._lock.aexit(error);
+  }
+
+  override toString(): string {
+    let extra = this.locked() ? "locked" : "unlocked";
+    if (this._waiters.length > 0) extra += `, waiters:${this._waiters.length}`;
+    return `<${this.constructor.name} [${extra}]>`;
+  }
+}
