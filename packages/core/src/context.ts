@@ -52,7 +52,12 @@ export class Context implements Iterable<ContextVar<unknown>> {
   /** @internal */
   readonly _id = nextContextId++;
 
+  /** An empty context (Python's `contextvars.Context()`). @throws TypeError if given an argument. */
   constructor(data?: ReadonlyMap<ContextVar<unknown>, unknown>) {
+    // The optional map is how copy() and copyContext() share a snapshot; users pass nothing.
+    if (data !== undefined && !(data instanceof Map)) {
+      throw new TypeError("Context() does not accept any arguments");
+    }
     this._data = data ?? new Map();
   }
 
@@ -62,6 +67,11 @@ export class Context implements Iterable<ContextVar<unknown>> {
    * @throws RuntimeError if this context is already entered (Python: "cannot enter context").
    */
   run<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): R {
+    if (typeof fn !== "function") {
+      throw new TypeError(
+        fn === undefined ? "run() missing 1 required positional argument" : `'${typeof fn}' object is not callable`,
+      );
+    }
     if (this._entered) {
       throw new RuntimeError(`cannot enter context: ${String(this)} is already entered`);
     }
@@ -80,13 +90,18 @@ export class Context implements Iterable<ContextVar<unknown>> {
     return new Context(this._data);
   }
 
-  /** The value of `variable` here, or `defaultValue`. */
-  get<T>(variable: ContextVar<T>, defaultValue?: T): T | undefined {
+  /**
+   * The value of `variable` here, or `defaultValue` (null, Python's None, when omitted).
+   * @throws TypeError if `variable` is not a ContextVar.
+   */
+  get<T>(variable: ContextVar<T>, defaultValue: T | null = null): T | null {
+    checkKey(variable);
     return this._data.has(variable) ? (this._data.get(variable) as T) : defaultValue;
   }
 
-  /** Python's `var in ctx`. */
+  /** Python's `var in ctx`. @throws TypeError if `variable` is not a ContextVar. */
   has(variable: ContextVar<unknown>): boolean {
+    checkKey(variable);
     return this._data.has(variable);
   }
 
@@ -118,6 +133,33 @@ export class Context implements Iterable<ContextVar<unknown>> {
 
 rootContext = new Context();
 
+function checkKey(variable: unknown): void {
+  if (!(variable instanceof ContextVar)) {
+    throw new TypeError(`a ContextVar key was expected, got ${repr(variable)}`);
+  }
+}
+
+/** Arrays being printed by `repr`, so that a self-containing default prints `[...]` as in Python. */
+const reprInProgress = new Set<unknown>();
+
+/** Python's repr for the values a ContextVar shows: quoted strings, None, lists. */
+function repr(value: unknown): string {
+  if (value === null || value === undefined) return "None";
+  if (typeof value === "string") return `'${value}'`;
+  if (typeof value === "boolean") return value ? "True" : "False";
+  if (Array.isArray(value)) {
+    if (reprInProgress.has(value)) return "[...]";
+    reprInProgress.add(value);
+    try {
+      return `[${value.map(repr).join(", ")}]`;
+    } finally {
+      reprInProgress.delete(value);
+    }
+  }
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects print through their own toString (our reprs).
+  return String(value);
+}
+
 /** The context the caller runs in. @internal */
 export function currentContext(): Context {
   const frame = frameStorage.getStore();
@@ -140,7 +182,8 @@ export interface ContextVarOptions<T> {
  * @see https://docs.python.org/3/library/contextvars.html#contextvars.ContextVar
  */
 export class ContextVar<T> {
-  readonly name: string;
+  /** @internal */
+  readonly _name: string;
   /** @internal */
   readonly _hasDefault: boolean;
   /** @internal */
@@ -151,9 +194,14 @@ export class ContextVar<T> {
     if (typeof name !== "string") {
       throw new TypeError("context variable name must be a str");
     }
-    this.name = name;
+    this._name = name;
     this._hasDefault = Object.hasOwn(options, "default");
     this._default = options.default;
+  }
+
+  /** The variable's name (read-only, as in Python). */
+  get name(): string {
+    return this._name;
   }
 
   /**
@@ -203,7 +251,7 @@ export class ContextVar<T> {
   }
 
   toString(): string {
-    const defaultText = this._hasDefault ? ` default=${String(this._default)}` : "";
+    const defaultText = this._hasDefault ? ` default=${repr(this._default)}` : "";
     return `<ContextVar name='${this.name}'${defaultText}>`;
   }
 }

@@ -3,16 +3,21 @@
  * Mirrors CPython 3.13 Objects/exceptions.c (BaseExceptionGroup: subgroup, split, derive).
  */
 
-/** A type to match (a class, or several), or a predicate over the leaf errors. */
+/** An Error class to match, an array of them (Python's tuple), or a predicate over the errors. */
 export type ExceptionGroupCondition =
   | (abstract new (...args: never[]) => unknown)
   | readonly (abstract new (...args: never[]) => unknown)[]
   | ((error: unknown) => boolean);
 
-function isClass(value: unknown): value is abstract new (...args: never[]) => unknown {
+/** An Error class (a type to match by `instanceof`). */
+function isErrorClass(value: unknown): value is abstract new (...args: never[]) => unknown {
   if (typeof value !== "function") return false;
-  const prototype = (value as { prototype?: unknown }).prototype;
-  return value === Error || prototype instanceof Error || /^class\b/.test(Function.prototype.toString.call(value));
+  return value === Error || (value as { prototype?: unknown }).prototype instanceof Error;
+}
+
+/** A `class` that does not extend Error: neither a type to match nor a predicate (Python: TypeError). */
+function isOtherClass(value: unknown): boolean {
+  return typeof value === "function" && /^class\b/.test(Function.prototype.toString.call(value));
 }
 
 const CONDITION_MESSAGE =
@@ -22,14 +27,16 @@ function matcher(condition: ExceptionGroupCondition): (error: unknown) => boolea
   if (Array.isArray(condition)) {
     const classes = condition as readonly (abstract new (...args: never[]) => unknown)[];
     // CPython get_matcher_type: every item of the tuple must be an exception type, checked up front.
-    if (!classes.every((Class) => typeof Class === "function")) throw new TypeError(CONDITION_MESSAGE);
+    if (!classes.every(isErrorClass)) throw new TypeError(CONDITION_MESSAGE);
     return (error) => classes.some((Class) => error instanceof Class);
   }
-  if (isClass(condition)) {
+  if (isErrorClass(condition)) {
     const Class = condition;
     return (error) => error instanceof Class;
   }
-  if (typeof condition === "function") return condition as (error: unknown) => boolean;
+  if (typeof condition === "function" && !isOtherClass(condition)) {
+    return condition as (error: unknown) => boolean;
+  }
   throw new TypeError(CONDITION_MESSAGE);
 }
 
@@ -99,7 +106,10 @@ export class ExceptionGroup extends AggregateError {
     }
     const wrap = (errors: unknown[]): ExceptionGroup | null => {
       if (errors.length === 0) return null;
-      const group = this.derive(errors);
+      const group: unknown = this.derive(errors);
+      if (!(group instanceof ExceptionGroup)) {
+        throw new TypeError("derive must return an instance of BaseExceptionGroup");
+      }
       // CPython exceptiongroup_split_recursive copies __cause__ and __traceback__ to each part.
       if (this.cause !== undefined) group.cause = this.cause;
       if (this.stack !== undefined) group.stack = this.stack;

@@ -70,6 +70,12 @@ export const WAIT_IMMEDIATE = 1;
 export const WAIT_TIMER = 2;
 export const WAIT_IDLE = 3;
 
+/** The trailing `{ context }` option of `callSoon`, `callSoonThreadsafe`, `callLater` and `callAt`. */
+export interface ContextOption {
+  /** The context the callback runs in (Python's `context=` keyword); null: the current one. */
+  context: Context | null;
+}
+
 function compareTimers(a: TimerHandle, b: TimerHandle): number {
   return a._when - b._when || a._seq - b._seq;
 }
@@ -386,6 +392,8 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
    * A trailing `{ context }` object (exactly that key) sets the context it runs in.
    * @throws RuntimeError "Event loop is closed"; TypeError for a non-function or async function.
    */
+  callSoon<A extends unknown[]>(callback: (...args: A) => unknown, ...args: [...A, ContextOption]): Handle;
+  callSoon<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle;
   callSoon<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle {
     this._checkClosed();
     checkCallback(callback, "call_soon");
@@ -414,6 +422,8 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
   }
 
   /** Like `callSoon`; safe from any Node callback, and wakes an idle loop. */
+  callSoonThreadsafe<A extends unknown[]>(callback: (...args: A) => unknown, ...args: [...A, ContextOption]): Handle;
+  callSoonThreadsafe<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle;
   callSoonThreadsafe<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle {
     this._checkClosed();
     checkCallback(callback, "call_soon_threadsafe");
@@ -431,6 +441,8 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
    * Schedules `callback(...args)` after `delay` seconds; returns a TimerHandle.
    * @throws TypeError if `delay` is not a number; RangeError if it is NaN.
    */
+  callLater<A extends unknown[]>(delay: number, callback: (...args: A) => unknown, ...args: [...A, ContextOption]): TimerHandle;
+  callLater<A extends unknown[]>(delay: number, callback: (...args: A) => unknown, ...args: A): TimerHandle;
   callLater<A extends unknown[]>(delay: number, callback: (...args: A) => unknown, ...args: A): TimerHandle {
     if (delay === null || delay === undefined) throw new TypeError("delay must not be None");
     if (typeof delay !== "number") throw new TypeError(`delay must be a number, got ${typeof delay}`);
@@ -442,6 +454,8 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
    * Schedules `callback(...args)` at loop time `when`; returns a TimerHandle.
    * @throws TypeError if `when` is not a number; RangeError if it is NaN.
    */
+  callAt<A extends unknown[]>(when: number, callback: (...args: A) => unknown, ...args: [...A, ContextOption]): TimerHandle;
+  callAt<A extends unknown[]>(when: number, callback: (...args: A) => unknown, ...args: A): TimerHandle;
   callAt<A extends unknown[]>(when: number, callback: (...args: A) => unknown, ...args: A): TimerHandle {
     if (when === null || when === undefined) throw new TypeError("when cannot be None");
     if (typeof when !== "number") throw new TypeError(`when must be a number, got ${typeof when}`);

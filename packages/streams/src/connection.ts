@@ -21,7 +21,7 @@ import { Server } from "./server.js";
 import type { ProtocolFactory } from "./server.js";
 import { SocketTransport, tlsExtra } from "./socket-transport.js";
 import type { StreamProtocol } from "./socket-transport.js";
-import { clientTlsOptions, serverTlsOptions } from "./ssl.js";
+import { clientTlsOptions, fromTlsError, serverTlsOptions } from "./ssl.js";
 import type { SSLOption } from "./ssl.js";
 
 /** Options of `loop.createConnection`. */
@@ -75,13 +75,13 @@ function familyNumber(family: number | undefined): 0 | 4 | 6 {
 }
 
 /** Waits for a Node socket's `event`, cancellable: a cancelled wait destroys the socket. */
-async function waitForSocket(loop: AbstractEventLoop, sock: net.Socket, event: string): Promise<void> {
+async function waitForSocket(loop: AbstractEventLoop, sock: net.Socket, event: string, translate: (error: unknown) => unknown = fromNodeError): Promise<void> {
   const future = loop.createFuture<void>() as Future<void>;
   const onReady = (): void => {
     if (!future.done()) future.setResult(undefined);
   };
   const onError = (error: Error): void => {
-    if (!future.done()) future.setException(fromNodeError(error));
+    if (!future.done()) future.setException(translate(error));
   };
   sock.once(event, onReady);
   sock.once("error", onError);
@@ -130,7 +130,7 @@ async function upgradeClient(
     secure.destroy(new Error(`SSL handshake is taking longer than ${timeoutSeconds} seconds: aborting the connection`));
   });
   try {
-    await waitForSocket(loop, secure, "secureConnect");
+    await waitForSocket(loop, secure, "secureConnect", fromTlsError);
   } finally {
     timer.cancel();
   }
@@ -227,7 +227,7 @@ export async function connectAcceptedSocket<P extends StreamProtocol>(
   if (resolved !== null) {
     const [tlsOptions, context] = resolved;
     const secure = new tls.TLSSocket(sock, { ...tlsOptions, isServer: true });
-    await waitForSocket(loop, secure, "secure");
+    await waitForSocket(loop, secure, "secure", fromTlsError);
     stream = secure;
     extra = tlsExtra(secure, context ?? options.ssl);
   }

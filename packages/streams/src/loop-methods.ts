@@ -6,6 +6,10 @@
 import { _registerLoopMethods } from "@aio/core";
 import type { LoopMethodProvider } from "@aio/core";
 import { connectAcceptedSocket, createConnection, createServer, createUnixConnection, createUnixServer } from "./connection.js";
+import { createDatagramEndpoint } from "./datagram.js";
+import { getaddrinfo, getnameinfo } from "./dns.js";
+import { sendfile } from "./sendfile.js";
+import { startTls } from "./start-tls.js";
 
 _registerLoopMethods({
   createConnection: createConnection as LoopMethodProvider,
@@ -13,6 +17,11 @@ _registerLoopMethods({
   createUnixConnection: createUnixConnection as LoopMethodProvider,
   createUnixServer: createUnixServer as LoopMethodProvider,
   connectAcceptedSocket: connectAcceptedSocket as LoopMethodProvider,
+  createDatagramEndpoint: createDatagramEndpoint as LoopMethodProvider,
+  getaddrinfo: getaddrinfo as LoopMethodProvider,
+  getnameinfo: getnameinfo as LoopMethodProvider,
+  sendfile: sendfile as LoopMethodProvider,
+  startTls: startTls as LoopMethodProvider,
 });
 
 /** True once the loop methods are registered (importing this module does it). */

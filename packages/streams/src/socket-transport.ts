@@ -79,6 +79,7 @@ export class SocketTransport extends Transport {
     extra: Record<string, unknown> = {},
     server: TransportServer | null = null,
     waiter: AbstractFuture<void> | null = null,
+    notifyProtocol = true,
   ) {
     super({
       ...extra,
@@ -99,13 +100,32 @@ export class SocketTransport extends Transport {
     sock.on("drain", this._onDrain);
     // Python: connection_made, then reading starts, in the next iterations.
     sock.pause();
-    this._loop.callSoon(() => this._protocol.connectionMade(this));
+    if (notifyProtocol) this._loop.callSoon(() => this._protocol.connectionMade(this));
     this._loop.callSoon(() => this._startReading());
     if (waiter !== null) {
       this._loop.callSoon(() => {
         if (!waiter.cancelled()) waiter.setResult(undefined);
       });
     }
+  }
+
+  /**
+   * Hands the socket over (to a TLS upgrade): this transport stops delivering events and is
+   * closed without calling connectionLost. @internal
+   */
+  _detachSocket(): Socket {
+    const sock = this._sock;
+    sock.pause();
+    sock.removeListener("data", this._onData);
+    sock.removeListener("end", this._onEnd);
+    sock.removeListener("error", this._onError);
+    sock.removeListener("close", this._onClose);
+    sock.removeListener("drain", this._onDrain);
+    this._closing = true;
+    this._lostScheduled = true;
+    this._connLost = 1;
+    this._server?._detach(this);
+    return sock;
   }
 
   /** @internal */

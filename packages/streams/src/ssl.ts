@@ -7,6 +7,7 @@
  * default for clients, as Python's `create_default_context()`.
  */
 import { readFileSync } from "node:fs";
+import { OSError, fromNodeError } from "@aio/core";
 import type { ConnectionOptions, SecureContextOptions, TlsOptions } from "node:tls";
 
 /** Do not verify the peer's certificate. */
@@ -130,4 +131,48 @@ export function serverTlsOptions(ssl: SSLOption): [TlsOptions, SSLContext | null
   if (ssl === true) throw new TypeError("ssl=True is only meaningful for clients: pass an SSLContext with loadCertChain()");
   if (ssl instanceof SSLContext) return [ssl._serverOptions(), ssl];
   return [ssl as TlsOptions, null];
+}
+
+/** Python's ssl.SSLError (an OSError). */
+export class SSLError extends OSError {
+  override name = "SSLError";
+}
+
+/** Python's ssl.SSLCertVerificationError: the peer's certificate or host name did not verify. */
+export class SSLCertVerificationError extends SSLError {
+  override name = "SSLCertVerificationError";
+  /** Node's verification code, e.g. "DEPTH_ZERO_SELF_SIGNED_CERT". */
+  verifyMessage: string;
+  constructor(message: string, options: { code?: string; cause?: unknown } = {}) {
+    super(message, options);
+    this.verifyMessage = options.code ?? "";
+  }
+}
+
+const VERIFY_CODES = new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "CERT_REVOKED",
+  "CERT_UNTRUSTED",
+  "CERT_REJECTED",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "HOSTNAME_MISMATCH",
+]);
+
+/** Translates a Node TLS error into SSLCertVerificationError / SSLError; other errors as fromNodeError. @internal */
+export function fromTlsError(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const code = (error as Error & { code?: unknown }).code;
+  if (typeof code === "string" && VERIFY_CODES.has(code)) {
+    return new SSLCertVerificationError(`[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: ${error.message}`, { code, cause: error });
+  }
+  if (typeof code === "string" && (code.startsWith("ERR_SSL_") || code.startsWith("ERR_TLS_"))) {
+    return new SSLError(`[SSL] ${error.message}`, { code, cause: error });
+  }
+  return fromNodeError(error);
 }

@@ -307,7 +307,6 @@ describe("Semaphore", () => {
     });
   });
 
-  // mirrors test_locks.py::SemaphoreTests::test_release_fifo_with_cancel
   it("does not let a newcomer barge past a woken waiter", async () => {
     await inLoop(async () => {
       const sem = new Semaphore(1);

@@ -31,15 +31,20 @@ export function runCoroutineThreadsafe<T>(coro: Coroutine<T>, loop: AbstractEven
   let value: T | undefined;
   let failure: unknown;
   let task: AbstractFuture<T> | null = null;
-  let cancelRequested = false;
   const { promise, resolve, reject } = Promise.withResolvers<T>();
   // The caller may never await it; a rejection must not become an unhandled one here.
   promise.catch(() => undefined);
   const future = promise as ConcurrentFuture<T>;
   future.cancel = () => {
     if (state !== "pending") return false;
-    cancelRequested = true;
-    if (task !== null) loop.callSoonThreadsafe(() => task?.cancel());
+    // concurrent.futures.Future.cancel: the future is cancelled at once; _chain_future then
+    // cancels the task on its loop (call_soon_threadsafe(source.cancel)).
+    state = "cancelled";
+    reject(new CancelledError());
+    if (task !== null) {
+      const source = task;
+      loop.callSoonThreadsafe(() => source.cancel());
+    }
     return true;
   };
   future.done = () => state !== "pending";
@@ -51,20 +56,18 @@ export function runCoroutineThreadsafe<T>(coro: Coroutine<T>, loop: AbstractEven
     return value as T;
   };
   loop.callSoonThreadsafe(() => {
-    if (cancelRequested) {
-      state = "cancelled";
-      reject(new CancelledError());
-      return;
-    }
+    if (state === "cancelled") return;
     try {
       task = ensureFuture(coro, { loop });
     } catch (error) {
       state = "finished";
       failure = error;
       reject(error);
-      return;
+      // CPython re-raises, so the loop's exception handler sees the task factory's error too.
+      throw error;
     }
     task.addDoneCallback((done) => {
+      if (state !== "pending") return;
       if (done.cancelled()) {
         state = "cancelled";
         reject(new CancelledError());

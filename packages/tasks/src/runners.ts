@@ -130,7 +130,11 @@ export class Runner implements AsyncContextManager<Runner> {
       return await loop.runUntilComplete(task);
     } catch (error) {
       if (this._interruptCount > 0) {
-        if (error instanceof CancelledError && task.uncancel() === 0) throw new KeyboardInterrupt();
+        // CPython gh-95097: a task from a custom factory may lack uncancel().
+        const uncancel = (task as Partial<Pick<Task<T>, "uncancel">>).uncancel;
+        if (error instanceof CancelledError && typeof uncancel === "function" && uncancel.call(task) === 0) {
+          throw new KeyboardInterrupt();
+        }
         if (this._interruptCount > 1) throw new KeyboardInterrupt();
       }
       throw error;

@@ -32,7 +32,7 @@ async function runLoop(loop: BaseEventLoop): Promise<void> {
 interface Flavour {
   name: string;
   wrap(futures: Future<unknown>[]): Awaitable<unknown>[];
-  gather(loop: BaseEventLoop, items: unknown[], options?: { returnExceptions?: boolean }): Promise<Future<unknown[]>>;
+  gather(loop: BaseEventLoop, items: unknown[], options?: { returnExceptions?: boolean }): Promise<[Future<unknown[]>]>;
 }
 
 const flavours: Flavour[] = [
@@ -40,18 +40,17 @@ const flavours: Flavour[] = [
     // FutureGatherTests
     name: "futures",
     wrap: (futures) => futures,
-    gather: async (_loop, items, options) => (options === undefined ? gather(items as never) : gather(items as never, options)) as Future<unknown[]>,
+    // Boxed: an async function returning a future would adopt (await) it.
+    gather: async (_loop, items, options) => [(options === undefined ? gather(items as never) : gather(items as never, options)) as Future<unknown[]>],
   },
   {
     // CoroutineGatherTests: each child is a coroutine awaiting the future, gathered inside the loop.
     name: "coroutines",
     wrap: (futures) => futures.map((fut) => async () => await fut),
     gather: async (loop, items, options) => {
-      // Boxed: an async function returning a future would adopt (await) it.
-      const [outer] = await loop.runUntilComplete(async () => [
+      return loop.runUntilComplete(async () => [
         (options === undefined ? gather(items as never) : gather(items as never, options)) as Future<unknown[]>,
       ]);
-      return outer;
     },
   },
 ];
@@ -65,7 +64,7 @@ describe("gather", () => {
         it(`resolves with the results in argument order (${JSON.stringify(options)})`, async () => {
           const loop = makeLoop();
           const [a, b, c] = [loop.createFuture(), loop.createFuture(), loop.createFuture()] as Future<number>[];
-          const fut = await flavour.gather(loop, flavour.wrap([a!, b!, c!] as Future<unknown>[]), options);
+          const [fut] = await flavour.gather(loop, flavour.wrap([a!, b!, c!] as Future<unknown>[]), options);
           const cb = vi.fn();
           fut.addDoneCallback(cb);
           b!.setResult(1);
@@ -86,7 +85,7 @@ describe("gather", () => {
         const loop = makeLoop();
         const calls = captureExceptions(loop);
         const [a, b, c, d, e] = Array.from({ length: 5 }, () => loop.createFuture()) as Future<unknown>[];
-        const fut = await flavour.gather(loop, flavour.wrap([a!, b!, c!, d!, e!]));
+        const [fut] = await flavour.gather(loop, flavour.wrap([a!, b!, c!, d!, e!]));
         const cb = vi.fn();
         fut.addDoneCallback(cb);
         const exc = new ZeroDivisionError();
@@ -108,7 +107,7 @@ describe("gather", () => {
       it("puts exceptions in the results with returnExceptions", async () => {
         const loop = makeLoop();
         const [a, b, c, d] = Array.from({ length: 4 }, () => loop.createFuture()) as Future<unknown>[];
-        const fut = await flavour.gather(loop, flavour.wrap([a!, b!, c!, d!]), { returnExceptions: true });
+        const [fut] = await flavour.gather(loop, flavour.wrap([a!, b!, c!, d!]), { returnExceptions: true });
         const cb = vi.fn();
         fut.addDoneCallback(cb);
         const exc = new ZeroDivisionError();

@@ -408,7 +408,7 @@ describe("timeout", () => {
       expect(cm.when()).toBe(deadline1);
       cm.reschedule(deadline2);
       expect(cm.when()).toBe(deadline2);
-      expect((cm._timeoutHandler as { when(): number }).when()).toBe(deadline2);
+      expect((cm._timeoutHandler as unknown as { when(): number }).when()).toBe(deadline2);
       cm.reschedule(null);
       expect(cm.when()).toBeNull();
       expect(cm._timeoutHandler).toBeNull();

@@ -39,7 +39,7 @@ export function errorTypes(error: unknown): Set<unknown> {
 }
 
 /** Runs `fn` and returns what it threw (fails if it did not throw). */
-export async function catchError(fn: () => Promise<unknown>): Promise<unknown> {
+export async function catchError(fn: () => PromiseLike<unknown>): Promise<unknown> {
   try {
     await fn();
   } catch (error) {

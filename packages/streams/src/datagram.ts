@@ -1,0 +1,315 @@
+/**
+ * createDatagramEndpoint and the UDP transport.
+ * Mirrors CPython 3.13 asyncio/base_events.py (create_datagram_endpoint) and selector_events.py
+ * (_SelectorDatagramTransport), on node:dgram.
+ *
+ * Node sends datagrams asynchronously and keeps no user-visible queue, so the write buffer size
+ * is the bytes handed to `send` whose callback has not come back yet. Send errors reach the
+ * protocol's `errorReceived`, as Python's OSError from sendto does. Unix datagram sockets are not
+ * available in Node.
+ */
+import * as dgram from "node:dgram";
+import { lookup } from "node:dns/promises";
+import { isIP } from "node:net";
+import { DatagramTransport, fromNodeError, logger } from "@aio/core";
+import type { AbstractEventLoop, LoopInternals } from "@aio/core";
+import { awaitFuture } from "@aio/futures";
+import type { Future } from "@aio/futures";
+import type { ProtocolFactory } from "./server.js";
+
+type Loop = AbstractEventLoop & LoopInternals;
+
+/** What a datagram protocol offers its transport (Python's DatagramProtocol). */
+export interface DatagramProtocolLike {
+  connectionMade(transport: DatagramTransport): void;
+  connectionLost(exc: unknown): void;
+  datagramReceived(data: Uint8Array, addr: [string, number] | [string, number, number, number]): void;
+  errorReceived(exc: unknown): void;
+  pauseWriting?(): void;
+  resumeWriting?(): void;
+}
+
+/** Options of `loop.createDatagramEndpoint`. */
+export interface CreateDatagramEndpointOptions {
+  localAddr?: [string, number] | null;
+  remoteAddr?: [string, number] | null;
+  family?: number;
+  proto?: number;
+  flags?: number;
+  reuseAddress?: boolean | null;
+  reusePort?: boolean | null;
+  allowBroadcast?: boolean | null;
+  /** An already bound dgram socket. */
+  sock?: dgram.Socket | null;
+}
+
+const AF_INET6 = 10;
+const AF_UNIX = 1;
+
+function addressTuple(address: string, port: number, family: string): [string, number] | [string, number, number, number] {
+  return family === "IPv6" ? [address, port, 0, 0] : [address, port];
+}
+
+/**
+ * A UDP endpoint.
+ * @see https://docs.python.org/3/library/asyncio-protocol.html#datagram-transports
+ */
+export class UDPTransport extends DatagramTransport {
+  /** @internal */
+  _loop: Loop;
+  /** @internal */
+  _sock: dgram.Socket;
+  /** @internal */
+  _protocol: DatagramProtocolLike;
+  /** The connected peer, or null. @internal */
+  _address: [string, number] | null;
+  /** @internal */
+  _bufferSize = 0;
+  /** @internal */
+  _closing = false;
+  /** @internal */
+  _connLost = 0;
+  /** @internal */
+  _lostScheduled = false;
+  /** @internal */
+  _highWater = 64 * 1024;
+  /** @internal */
+  _lowWater = 16 * 1024;
+  /** @internal */
+  _protocolPaused = false;
+
+  /** @internal */
+  constructor(loop: AbstractEventLoop, sock: dgram.Socket, protocol: DatagramProtocolLike, address: [string, number] | null, waiter: Future<void> | null) {
+    const local = sock.address();
+    let peer: unknown = null;
+    if (address !== null) {
+      const remote = sock.remoteAddress();
+      peer = addressTuple(remote.address, remote.port, remote.family);
+    }
+    super({ sockname: addressTuple(local.address, local.port, local.family), peername: peer, socket: sock });
+    this._loop = loop as Loop;
+    this._sock = sock;
+    this._protocol = protocol;
+    this._address = address;
+    this._loop.callSoon(() => this._protocol.connectionMade(this));
+    this._loop.callSoon(() => {
+      sock.on("message", this._onMessage);
+    });
+    sock.on("error", this._onError);
+    sock.on("close", () => this._scheduleConnectionLost(null));
+    if (waiter !== null) {
+      this._loop.callSoon(() => {
+        if (!waiter.cancelled()) waiter.setResult(undefined);
+      });
+    }
+  }
+
+  /** @internal */
+  readonly _onMessage = (data: Buffer, rinfo: dgram.RemoteInfo): void => {
+    this._loop._callSoon(this._deliver as (...args: never[]) => unknown, [data, addressTuple(rinfo.address, rinfo.port, rinfo.family)], null);
+  };
+
+  /** @internal */
+  readonly _deliver = (data: Buffer, addr: [string, number]): void => {
+    if (this._connLost > 0) return;
+    try {
+      this._protocol.datagramReceived(data, addr);
+    } catch (error) {
+      this._loop.callExceptionHandler({
+        message: "Fatal read error on datagram transport",
+        exception: error,
+        transport: this,
+        protocol: this._protocol,
+      });
+      this._forceClose(error);
+    }
+  };
+
+  /** @internal */
+  readonly _onError = (error: Error): void => {
+    const translated = fromNodeError(error);
+    this._loop.callSoon(() => this._protocol.errorReceived(translated));
+  };
+
+  getWriteBufferSize(): number {
+    return this._bufferSize;
+  }
+
+  override isClosing(): boolean {
+    return this._closing;
+  }
+
+  override getProtocol(): unknown {
+    return this._protocol;
+  }
+
+  override setProtocol(protocol: unknown): void {
+    this._protocol = protocol as DatagramProtocolLike;
+  }
+
+  /**
+   * Sends one datagram to `addr` (or the connected peer).
+   * @throws TypeError for non-bytes; RangeError for an address other than the connected one.
+   */
+  override sendto(data: Uint8Array, addr: [string, number] | null = null): void {
+    if (!(data instanceof Uint8Array)) {
+      throw new TypeError(`data argument must be a bytes-like object, not '${data === null ? "NoneType" : typeof data}'`);
+    }
+    if (this._address !== null) {
+      if (addr !== null && (addr[0] !== this._address[0] || addr[1] !== this._address[1])) {
+        throw new RangeError(`Invalid address: must be None or ('${this._address[0]}', ${this._address[1]})`);
+      }
+      addr = null;
+    }
+    if (this._connLost > 0) {
+      if (this._connLost >= 5) logger.warning("socket.send() raised exception.");
+      this._connLost += 1;
+      return;
+    }
+    const size = data.length + 8;
+    this._bufferSize += size;
+    const done = (error: Error | null): void => {
+      this._bufferSize -= size;
+      if (error !== null) {
+        const translated = fromNodeError(error);
+        this._loop.callSoon(() => this._protocol.errorReceived(translated));
+      }
+      this._maybeResumeProtocol();
+      if (this._closing && this._bufferSize === 0 && !this._lostScheduled) this._sock.close();
+    };
+    if (addr === null) {
+      if (this._address === null) throw new RangeError("a destination address is required (the socket is not connected)");
+      this._sock.send(data, done);
+    } else {
+      this._sock.send(data, addr[1], addr[0], done);
+    }
+    this._maybePauseProtocol();
+  }
+
+  /** Closes after pending datagrams are sent. */
+  override close(): void {
+    if (this._closing) return;
+    this._closing = true;
+    this._sock.removeListener("message", this._onMessage);
+    if (this._bufferSize === 0) this._sock.close();
+  }
+
+  /** Closes at once. */
+  override abort(): void {
+    this._forceClose(null);
+  }
+
+  /** @internal */
+  _forceClose(error: unknown): void {
+    if (this._connLost > 0) return;
+    this._closing = true;
+    this._connLost += 1;
+    this._scheduleConnectionLost(error);
+    try {
+      this._sock.close();
+    } catch {
+      // Already closed by Node: connectionLost is scheduled either way.
+    }
+  }
+
+  /** @internal */
+  _scheduleConnectionLost(error: unknown): void {
+    if (this._lostScheduled) return;
+    this._lostScheduled = true;
+    this._closing = true;
+    if (this._connLost === 0) this._connLost = 1;
+    this._loop.callSoon(() => this._protocol.connectionLost(error));
+  }
+
+  /** @internal */
+  _maybePauseProtocol(): void {
+    if (this._protocolPaused || this._bufferSize <= this._highWater) return;
+    this._protocolPaused = true;
+    this._protocol.pauseWriting?.();
+  }
+
+  /** @internal */
+  _maybeResumeProtocol(): void {
+    if (!this._protocolPaused || this._bufferSize > this._lowWater) return;
+    this._protocolPaused = false;
+    this._protocol.resumeWriting?.();
+  }
+}
+
+async function resolve(host: string, family: number | undefined): Promise<{ address: string; family: 4 | 6 }> {
+  if (isIP(host) !== 0) return { address: host, family: isIP(host) as 4 | 6 };
+  try {
+    const result = await lookup(host, { family: family === AF_INET6 ? 6 : family === 2 ? 4 : 0 });
+    return { address: result.address, family: result.family as 4 | 6 };
+  } catch (error) {
+    throw fromNodeError(error);
+  }
+}
+
+/**
+ * Opens a UDP endpoint and returns `[transport, protocol]`.
+ * @throws RangeError for `reuseAddress: true` (unsafe, as in Python), for a missing family, or
+ * for Unix datagram addresses (not available in Node); an OSError subclass when binding fails.
+ */
+export async function createDatagramEndpoint<P extends DatagramProtocolLike>(
+  loop: AbstractEventLoop,
+  protocolFactory: ProtocolFactory<P>,
+  options: CreateDatagramEndpointOptions = {},
+): Promise<[UDPTransport, P]> {
+  const { localAddr = null, remoteAddr = null, family = 0, reuseAddress = null, reusePort = null, allowBroadcast = null, sock = null } = options;
+  if (reuseAddress === true) {
+    throw new RangeError(
+      "Passing `reuse_address=True` is no longer supported, as the usage of SO_REUSEPORT in UDP poses a significant security concern.",
+    );
+  }
+  if (family === AF_UNIX || typeof localAddr === "string" || typeof remoteAddr === "string") {
+    throw new RangeError("Unix datagram sockets are not supported by Node's dgram module");
+  }
+  let socket: dgram.Socket;
+  if (sock !== null) {
+    if (localAddr || remoteAddr || family || reusePort || allowBroadcast) {
+      throw new RangeError("socket modifier keyword arguments can not be used when sock is specified.");
+    }
+    socket = sock;
+  } else {
+    if (localAddr === null && remoteAddr === null && family === 0) throw new RangeError("unexpected address family");
+    const local = localAddr === null ? null : await resolve(localAddr[0], family);
+    const remote = remoteAddr === null ? null : await resolve(remoteAddr[0], family);
+    const ipFamily = local?.family ?? remote?.family ?? (family === AF_INET6 ? 6 : 4);
+    socket = dgram.createSocket({ type: ipFamily === 6 ? "udp6" : "udp4", reuseAddr: false, reusePort: reusePort === true });
+    const bound = loop.createFuture<void>() as Future<void>;
+    const onError = (error: Error): void => {
+      if (!bound.done()) bound.setException(fromNodeError(error));
+    };
+    socket.once("error", onError);
+    socket.bind({ address: local?.address, port: localAddr?.[1] ?? 0 }, () => {
+      if (!bound.done()) bound.setResult(undefined);
+    });
+    try {
+      await awaitFuture(bound);
+      if (allowBroadcast === true) socket.setBroadcast(true);
+      if (remote !== null) {
+        const connected = loop.createFuture<void>() as Future<void>;
+        socket.connect((remoteAddr as [string, number])[1], remote.address, () => {
+          if (!connected.done()) connected.setResult(undefined);
+        });
+        await awaitFuture(connected);
+      }
+    } catch (error) {
+      socket.close();
+      throw error;
+    } finally {
+      socket.removeListener("error", onError);
+    }
+  }
+  const protocol = protocolFactory();
+  const waiter = loop.createFuture<void>() as Future<void>;
+  const transport = new UDPTransport(loop, socket, protocol, remoteAddr, waiter);
+  try {
+    await awaitFuture(waiter);
+  } catch (error) {
+    transport.close();
+    throw error;
+  }
+  return [transport, protocol];
+}
