@@ -31,8 +31,8 @@ const pnpmVersion = /^pnpm@(\d+\.\d+\.\d+)/.exec(rootManifest.packageManager ?? 
 if (pnpmVersion === undefined) fail(`root package.json "packageManager" must be "pnpm@x.y.z", got ${JSON.stringify(rootManifest.packageManager)}`);
 
 const nodeBinDir = join(toolsDir, "node_modules", NODE_PACKAGE, "bin");
+// npm links the `pnpm` and `pnpx` commands here.
 const toolsBinDir = join(toolsDir, "node_modules", ".bin");
-const pnpmBinDir = join(toolsDir, "node_modules", "pnpm", "bin");
 
 function log(message) {
   process.stderr.write(`[toolchain] ${message}\n`);
@@ -83,7 +83,6 @@ function exitLike(result) {
 
 // Step 1: Node 24 and pnpm in .tools/.
 const supported = process.platform === "linux" && process.arch === "x64";
-let pathEntries;
 if (!supported) {
   const major = Number(process.versions.node.split(".")[0]);
   if (major < 22) fail(`${NODE_PACKAGE} only exists for linux-x64; on ${process.platform}-${process.arch} install Node >= 22 yourself (this is ${process.version})`);
@@ -106,8 +105,8 @@ if (stale.length > 0 || (supported && !existsSync(join(nodeBinDir, "node")))) {
     if (installedVersion(name) !== version) fail(`${name}@${version} is still missing from .tools/ after npm install`);
   }
 }
-pathEntries = supported ? [nodeBinDir, pnpmBinDir, toolsBinDir] : [pnpmBinDir, toolsBinDir];
-pathEntries.push(join(root, "node_modules", ".bin"));
+// Node 24, then pnpm, then the workspace's own tools (turbo, tsc, vitest, eslint, changeset).
+const pathEntries = [...(supported ? [nodeBinDir] : []), toolsBinDir, join(root, "node_modules", ".bin")];
 const env = childEnv(pathEntries);
 
 // Step 2: workspace dependencies.

@@ -208,6 +208,8 @@ async function main(): Promise<number> {
     }
   }
   const totalSeconds = (performance.now() - started) / 1000;
+  const loads = records.flatMap((record) => (record.load1 === undefined ? [] : [record.load1]));
+  const finalMachine: Machine = loads.length === 0 ? machine : { ...machine, load_during: [Math.min(...loads), Math.max(...loads)] };
 
   const summaries = summariseAll(config.workloads, records, absent);
   process.stdout.write(`\n${terminalTable(summaries)}\n\n`);
@@ -218,13 +220,17 @@ async function main(): Promise<number> {
 
   const resultsDir = join(benchDir, "results");
   mkdirSync(resultsDir, { recursive: true });
-  const subtitle = `${machine.date.slice(0, 10)}, ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, CPython ${cpython.ok ? cpython.value.version : "absent"}; median of ${flags.runs} run(s)${flags.quick ? ", QUICK sizes (smoke test)" : ""}`;
+  const subtitle = `${machine.date.slice(0, 10)}, ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, CPython ${cpython.ok ? cpython.value.version : "absent"}; median of ${flags.runs} run(s)${flags.quick ? ", QUICK sizes (smoke test)" : ""}` +
+    (finalMachine.load_during === undefined ? "" : `; load ${finalMachine.load_during[0].toFixed(1)}-${finalMachine.load_during[1].toFixed(1)}`);
   writeFileSync(
     join(resultsDir, "latest.json"),
-    `${JSON.stringify({ machine, config, seconds: Math.round(totalSeconds), implementations: { probe, absent }, runs: records, summaries }, null, 2)}\n`,
+    `${JSON.stringify({ machine: finalMachine, config, seconds: Math.round(totalSeconds), implementations: { probe, absent }, runs: records, summaries }, null, 2)}\n`,
   );
-  writeFileSync(join(resultsDir, "latest.md"), markdown(summaries, machine, config, absent));
+  writeFileSync(join(resultsDir, "latest.md"), markdown(summaries, finalMachine, config, absent));
   writeFileSync(join(resultsDir, "latest.svg"), chart(summaries, subtitle));
+  if (loads.length > 0 && Math.max(...loads) > machine.cores) {
+    process.stdout.write(`note: the 1-minute load average reached ${Math.max(...loads).toFixed(1)} on ${machine.cores} cores during the runs; expect noisy figures\n`);
+  }
   process.stdout.write(`wrote results/latest.json, latest.md, latest.svg in ${resultsDir} (${totalSeconds.toFixed(0)} s)\n`);
 
   return records.some((record) => record.status === "failed") ? 1 : 0;

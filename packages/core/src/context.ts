@@ -32,7 +32,6 @@ export class LookupError extends Error {
 const MISSING: unique symbol = Symbol("Token.MISSING");
 
 let nextContextId = 1;
-let rootContext: Context;
 
 /**
  * True once any ContextVar has been set. Until then every context is empty and equivalent, so
@@ -131,7 +130,8 @@ export class Context implements Iterable<ContextVar<unknown>> {
   }
 }
 
-rootContext = new Context();
+/** The context of code outside any task or `Context.run` (a Python thread's base context). */
+const rootContext = new Context();
 
 function checkKey(variable: unknown): void {
   if (!(variable instanceof ContextVar)) {
@@ -211,7 +211,7 @@ export class ContextVar<T> {
    */
   get(defaultValue?: T): T {
     const data = currentContext()._data;
-    if (data.has(this as ContextVar<unknown>)) return data.get(this as ContextVar<unknown>) as T;
+    if (data.has(this)) return data.get(this) as T;
     if (arguments.length > 0) return defaultValue as T;
     if (this._hasDefault) return this._default as T;
     throw new LookupError(String(this));

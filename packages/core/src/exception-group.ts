@@ -35,7 +35,7 @@ function matcher(condition: ExceptionGroupCondition): (error: unknown) => boolea
     return (error) => error instanceof Class;
   }
   if (typeof condition === "function" && !isOtherClass(condition)) {
-    return condition as (error: unknown) => boolean;
+    return condition;
   }
   throw new TypeError(CONDITION_MESSAGE);
 }
@@ -57,7 +57,7 @@ export class ExceptionGroup extends AggregateError {
     if (typeof message !== "string") {
       throw new TypeError("argument 1 must be str, not " + typeof message);
     }
-    if (exceptions == null || typeof (exceptions as Iterable<unknown>)[Symbol.iterator] !== "function") {
+    if (exceptions == null || typeof (exceptions)[Symbol.iterator] !== "function") {
       throw new TypeError("second argument (exceptions) must be a sequence");
     }
     const list = [...exceptions];

@@ -15,6 +15,7 @@ export interface Logger {
 
 function format(message: string, error: unknown): string {
   if (error === undefined) return message;
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a non-Error detail prints as itself, like Python's %s.
   const detail = error instanceof Error ? (error.stack ?? String(error)) : String(error);
   return `${message}\n${detail}`;
 }

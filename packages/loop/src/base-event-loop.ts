@@ -76,6 +76,11 @@ export interface ContextOption {
   context: Context | null;
 }
 
+/** Python's repr of an async generator; JavaScript's names only the type. */
+function asyncgenRepr(agen: unknown): string {
+  return Object.prototype.toString.call(agen);
+}
+
 function compareTimers(a: TimerHandle, b: TimerHandle): number {
   return a._when - b._when || a._seq - b._seq;
 }
@@ -88,6 +93,7 @@ function isThunk(value: unknown): value is Coroutine<unknown> {
  * The event loop: schedules callbacks and timers, runs tasks, and delegates I/O.
  * @see https://docs.python.org/3/library/asyncio-eventloop.html
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the I/O methods are added at runtime by installIOMethods
 export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
   /** Seconds a callback may run before debug mode logs it as slow. */
   slowCallbackDuration = 0.1;
@@ -197,6 +203,7 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
       this._checkClosed();
       this._checkRunning();
     } catch (error) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- always the RuntimeError thrown just above
       return Promise.reject(error);
     }
     this._running = true;
@@ -244,8 +251,8 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
       return value as AbstractFuture<T>;
     }
     if (isThunk(value)) return this.createTask(value);
-    if (value !== null && typeof value === "object" && typeof (value as PromiseLike<T>).then === "function") {
-      const promise = value as PromiseLike<T>;
+    if (value !== null && typeof value === "object" && typeof value.then === "function") {
+      const promise = value;
       return this.createTask(() => promise);
     }
     throw new TypeError("An asyncio.Future, a coroutine or an awaitable is required");
@@ -302,7 +309,7 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
     results.forEach((result, index) => {
       if (result.status === "rejected") {
         this.callExceptionHandler({
-          message: `an error occurred during closing of asynchronous generator ${String(closing[index])}`,
+          message: `an error occurred during closing of asynchronous generator ${asyncgenRepr(closing[index])}`,
           exception: result.reason,
           asyncgen: closing[index],
         });
@@ -316,7 +323,7 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
    */
   _asyncgenFirstiterHook(agen: AsyncGenerator<unknown, unknown, unknown>): void {
     if (this._asyncgensShutdownCalled) {
-      logger.warning(`asynchronous generator ${String(agen)} was scheduled after loop.shutdown_asyncgens() call`);
+      logger.warning(`asynchronous generator ${asyncgenRepr(agen)} was scheduled after loop.shutdown_asyncgens() call`);
     }
     this._asyncgens.add(agen);
   }
@@ -399,10 +406,11 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
     checkCallback(callback, "call_soon");
     const context = splitContextOption(args);
     const handle = this._callSoon(
-      callback as (...args: never[]) => unknown,
+      callback,
       args,
       context === undefined ? (contextVarsTouched ? copyContext() : null) : context,
     );
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- only the identity is used: the stack is cut above it
     if (this._debug) handle._sourceTraceback = captureStack(this.callSoon);
     return handle;
   }
@@ -429,10 +437,11 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
     checkCallback(callback, "call_soon_threadsafe");
     const context = splitContextOption(args);
     const handle = this._callSoon(
-      callback as (...args: never[]) => unknown,
+      callback,
       args,
       context === undefined ? (contextVarsTouched ? copyContext() : null) : context,
     );
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- only the identity is used: the stack is cut above it
     if (this._debug) handle._sourceTraceback = captureStack(this.callSoonThreadsafe);
     return handle;
   }
@@ -471,11 +480,12 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
     const timer = new TimerHandle(
       when,
       this._timerSeq++,
-      callback as (...args: never[]) => unknown,
+      callback,
       args,
       this,
       context === undefined ? (contextVarsTouched ? copyContext() : null) : context,
     );
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- only the identity is used: the stack is cut above it
     if (this._debug) timer._sourceTraceback = captureStack(method === "call_at" ? this.callAt : this.callLater);
     this._scheduled.push(timer);
     timer._scheduled = true;
@@ -628,7 +638,9 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
     if (this._drainWait !== null) {
       clearImmediate(this._drainWait);
       this._drainWait = null;
-      frameStorage.exit(() => RESOLVED.then(this._resumeBatch));
+      frameStorage.exit(() => {
+        void RESOLVED.then(this._resumeBatch);
+      });
     }
   }
 
@@ -640,7 +652,7 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
     if (this._debug && this._currentHandle !== null) {
       const elapsed = this.time() - this._handleStart;
       if (elapsed >= this.slowCallbackDuration) {
-        logger.warning(`Executing ${String(task)} took ${elapsed.toFixed(3)} seconds`);
+        logger.warning(`Executing ${(task as { toString(): string }).toString()} took ${elapsed.toFixed(3)} seconds`);
       }
     }
   }
@@ -649,7 +661,7 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
   _checkSlow(handle: ReadyHandle): void {
     const elapsed = this.time() - this._handleStart;
     if (elapsed >= this.slowCallbackDuration) {
-      logger.warning(`Executing ${handle.toString()} took ${elapsed.toFixed(3)} seconds`);
+      logger.warning(`Executing ${(handle as { toString(): string }).toString()} took ${elapsed.toFixed(3)} seconds`);
     }
   }
 
@@ -797,7 +809,7 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
     this._signals ??= new SignalHandlers();
     const handle = this._signals.validate(sig);
     this._checkClosed();
-    this._signals.add(handle, new Handle(callback as (...args: never[]) => unknown, args, this, null), (h) => {
+    this._signals.add(handle, new Handle(callback, args, this, null), (h) => {
       this._addCallbackSignalsafe(h);
     });
   }

@@ -29,19 +29,21 @@ interface CancelOp {
 }
 type Op = SoonOp | AtOp | CancelOp;
 
-const { op: opArbitrary } = fc.letrec<{ op: Op; ops: Op[] }>((tie) => ({
-  op: fc.oneof(
-    { depthSize: "small", withCrossShrink: true },
-    fc.record({ kind: fc.constant("cancel" as const), target: fc.nat(40) }),
-    fc.record({ kind: fc.constant("soon" as const), children: tie("ops") as fc.Arbitrary<Op[]> }),
-    fc.record({
-      kind: fc.constant("at" as const),
-      offset: fc.integer({ min: 0, max: 4 }),
-      children: tie("ops") as fc.Arbitrary<Op[]>,
-    }),
-  ),
-  ops: fc.array(tie("op") as fc.Arbitrary<Op>, { maxLength: 3 }),
-}));
+const { op: opArbitrary } = fc.letrec<{ op: Op; ops: Op[] }>((tie) => {
+  const children: fc.Arbitrary<Op[]> = tie("ops");
+  const child: fc.Arbitrary<Op> = tie("op");
+  const cancel: fc.Arbitrary<Op> = fc.record({ kind: fc.constant("cancel" as const), target: fc.nat(40) });
+  const soon: fc.Arbitrary<Op> = fc.record({ kind: fc.constant("soon" as const), children });
+  const at: fc.Arbitrary<Op> = fc.record({
+    kind: fc.constant("at" as const),
+    offset: fc.integer({ min: 0, max: 4 }),
+    children,
+  });
+  return {
+    op: fc.oneof({ depthSize: "small", withCrossShrink: true }, cancel, soon, at),
+    ops: fc.array(child, { maxLength: 3 }),
+  };
+});
 const programArbitrary = fc.array(opArbitrary, { minLength: 1, maxLength: 8 });
 
 /** What both interpreters share: ops are labelled by their position in the program tree. */

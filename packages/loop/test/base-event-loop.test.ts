@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { RuntimeError, _getRunningLoop, getRunningLoop } from "@aio/core";
-import type { AbstractEventLoop, ExceptionContext, Executor } from "@aio/core";
+import type { AbstractEventLoop, Coroutine, ExceptionContext, Executor } from "@aio/core";
 import { Future } from "@aio/futures";
 import { BaseEventLoop, Handle, TimerHandle, newEventLoop } from "../src/index.js";
 import { StepTask, installStepTasks, sleepStep, stepTaskFactory, yieldStep } from "./support/step-task.js";
@@ -58,7 +58,7 @@ class InlineExecutor implements Executor {
 
 describe("BaseEventLoop", () => {
   describe("close", () => {
-    // mirrors test_base_events.py::BaseEventLoopTests::test_close
+    // mirrors test_base_events.py::test_close
     it("can be closed more than once, and then refuses to run", async () => {
       const loop = makeLoop();
       expect(loop.isClosed()).toBe(false);
@@ -72,7 +72,7 @@ describe("BaseEventLoop", () => {
       await expect(loop.runUntilComplete(future)).rejects.toBeInstanceOf(RuntimeError);
     });
 
-    // mirrors test_events.py::EventLoopTestsMixin::test_close
+    // mirrors test_events.py::test_close
     it("makes every scheduling method throw RuntimeError once closed", () => {
       const loop = makeLoop();
       loop.close();
@@ -86,7 +86,7 @@ describe("BaseEventLoop", () => {
       expect(() => loop.addSignalHandler("SIGTERM", noop)).toThrow(closed);
     });
 
-    // mirrors test_events.py::EventLoopTestsMixin::test_close_running_event_loop
+    // mirrors test_events.py::test_close_running_event_loop
     it("throws RuntimeError when called on the running loop", async () => {
       const loop = makeLoop();
       await expect(
@@ -112,7 +112,7 @@ describe("BaseEventLoop", () => {
   });
 
   describe("callSoon", () => {
-    // mirrors test_base_events.py::BaseEventLoopTests::test_call_soon
+    // mirrors test_base_events.py::test_call_soon
     it("returns a Handle queued in _ready", () => {
       const loop = makeLoop();
       const handle = loop.callSoon(noop);
@@ -121,7 +121,7 @@ describe("BaseEventLoop", () => {
       expect(loop._ready).toContain(handle);
     });
 
-    // mirrors test_base_events.py::BaseEventLoopTests::test_call_soon_non_callable
+    // mirrors test_base_events.py::test_call_soon_non_callable
     it("rejects a non-callable", () => {
       const loop = makeLoop();
       loop.setDebug(true);
@@ -129,7 +129,7 @@ describe("BaseEventLoop", () => {
       expect(() => loop.callSoon(1 as never)).toThrow(/a callable object/);
     });
 
-    // mirrors test_base_events.py::BaseEventLoopWithSelectorTests::test_call_coroutine
+    // mirrors test_base_events.py::test_call_coroutine
     it("rejects async functions in every scheduling method", async () => {
       const loop = makeLoop();
       loop.setDebug(true);
@@ -147,7 +147,7 @@ describe("BaseEventLoop", () => {
       );
     });
 
-    // mirrors test_events.py::EventLoopTestsMixin::test_call_soon
+    // mirrors test_events.py::test_call_soon
     it("passes the positional arguments to the callback", async () => {
       const loop = makeLoop();
       const results: unknown[][] = [];
@@ -176,8 +176,8 @@ describe("BaseEventLoop", () => {
       expect(seen).toEqual(["inside", { contextual: 1 }]);
     });
 
-    // mirrors test_base_events.py::BaseEventLoopTests::test__add_callback_handle
-    // mirrors test_base_events.py::BaseEventLoopTests::test__add_callback_cancelled_handle
+    // mirrors test_base_events.py::test__add_callback_handle
+    // mirrors test_base_events.py::test__add_callback_cancelled_handle
     it("never runs a handle cancelled before its iteration", async () => {
       const loop = makeLoop();
       const calls: string[] = [];
@@ -194,7 +194,7 @@ describe("BaseEventLoop", () => {
   });
 
   describe("callSoonThreadsafe", () => {
-    // mirrors test_events.py::EventLoopTestsMixin::test_call_soon_threadsafe
+    // mirrors test_events.py::test_call_soon_threadsafe
     it("wakes an idle loop from a Node callback outside the loop", async () => {
       const loop = makeLoop();
       const results: string[] = [];
@@ -214,7 +214,7 @@ describe("BaseEventLoop", () => {
       expect(results).toEqual(["world", "hello"]);
     });
 
-    // mirrors test_events.py::EventLoopTestsMixin::test_call_soon_threadsafe_same_thread
+    // mirrors test_events.py::test_call_soon_threadsafe_same_thread
     it("queues in FIFO order with callSoon", async () => {
       const loop = makeLoop();
       const results: string[] = [];
@@ -230,7 +230,7 @@ describe("BaseEventLoop", () => {
   });
 
   describe("callLater and callAt", () => {
-    // mirrors test_base_events.py::BaseEventLoopTests::test_call_later
+    // mirrors test_base_events.py::test_call_later
     it("returns a TimerHandle in _scheduled, not in _ready", () => {
       const loop = makeLoop();
       const timer = loop.callLater(10.0, noop);
@@ -242,7 +242,7 @@ describe("BaseEventLoop", () => {
       expect(() => loop.callLater("1" as never, noop)).toThrow(TypeError);
     });
 
-    // mirrors test_base_events.py::BaseEventLoopTests::test_call_later_negative_delays
+    // mirrors test_base_events.py::test_call_later_negative_delays
     it("runs negative delays at once, earliest deadline first", async () => {
       const loop = makeLoop();
       const calls: string[] = [];
@@ -252,7 +252,7 @@ describe("BaseEventLoop", () => {
       expect(calls).toEqual(["b", "a"]);
     });
 
-    // mirrors test_base_events.py::BaseEventLoopTests::test_time_and_call_at
+    // mirrors test_base_events.py::test_time_and_call_at
     it("never runs a callAt callback before its deadline", async () => {
       const loop = makeLoop();
       const when = loop.time() + 0.02;
@@ -267,7 +267,7 @@ describe("BaseEventLoop", () => {
       expect(() => loop.callAt(Number.NaN, noop)).toThrow(RangeError);
     });
 
-    // mirrors test_events.py::EventLoopTestsMixin::test_call_later
+    // mirrors test_events.py::test_call_later
     it("passes the arguments to a delayed callback", async () => {
       const loop = makeLoop();
       const results: string[] = [];
@@ -285,7 +285,7 @@ describe("BaseEventLoop", () => {
   });
 
   describe("_runOnce", () => {
-    // mirrors test_base_events.py::BaseEventLoopTests::test__run_once
+    // mirrors test_base_events.py::test__run_once
     it("drops a cancelled timer at the heap head and waits for the next live one", async () => {
       const loop = makeLoop();
       const h1 = loop.callLater(5.0, noop);
@@ -303,7 +303,7 @@ describe("BaseEventLoop", () => {
       await running;
     });
 
-    // mirrors test_base_events.py::BaseEventLoopTests::test__run_once_schedule_handle
+    // mirrors test_base_events.py::test__run_once_schedule_handle
     it("runs a due timer, whose callSoon waits for the next iteration", () => {
       const loop = makeLoop();
       let processed = false;
@@ -315,9 +315,12 @@ describe("BaseEventLoop", () => {
       loop._runOnce();
       expect(processed).toBe(true);
       expect(loop._ready).toEqual([handle]);
+      // A loop that is not running does not schedule its next iteration.
+      expect(loop._waitImmediate).toBeNull();
+      expect(loop._waitTimer).toBeNull();
     });
 
-    // mirrors test_base_events.py::BaseEventLoopTests::test__run_once_cancelled_event_cleanup
+    // mirrors test_base_events.py::test__run_once_cancelled_event_cleanup
     it("removes cancelled timers at the head, and all of them once they are the majority", () => {
       const loop = makeLoop();
       const MIN_SCHEDULED_TIMER_HANDLES = 100;
@@ -364,7 +367,7 @@ describe("BaseEventLoop", () => {
   });
 
   describe("runForever and stop", () => {
-    // mirrors test_base_events.py::BaseEventLoopTests::test_run_once
+    // mirrors test_base_events.py::test_run_once
     it("runs one iteration with the callSoon(stop) idiom", async () => {
       const loop = makeLoop();
       let count = 0;
@@ -375,7 +378,7 @@ describe("BaseEventLoop", () => {
       expect(count).toBe(1);
     });
 
-    // mirrors test_base_events.py::BaseEventLoopTests::test_run_forever_pre_stopped
+    // mirrors test_base_events.py::test_run_forever_pre_stopped
     it("runs exactly one iteration when stop() came before runForever()", async () => {
       const loop = makeLoop();
       const calls: string[] = [];
@@ -437,7 +440,7 @@ describe("BaseEventLoop", () => {
   });
 
   describe("runUntilComplete", () => {
-    // mirrors test_base_events.py::BaseEventLoopTests::test_run_until_complete_type_error
+    // mirrors test_base_events.py::test_run_until_complete_type_error
     it("rejects a value that is not awaitable", async () => {
       const loop = makeLoop();
       await expect(loop.runUntilComplete("blah" as never)).rejects.toThrow(
@@ -445,7 +448,7 @@ describe("BaseEventLoop", () => {
       );
     });
 
-    // mirrors test_base_events.py::BaseEventLoopTests::test_run_until_complete_loop
+    // mirrors test_base_events.py::test_run_until_complete_loop
     it("rejects a future of another loop with RangeError", async () => {
       const loop = makeLoop();
       const otherLoop = makeLoop();
@@ -453,7 +456,7 @@ describe("BaseEventLoop", () => {
       await expect(otherLoop.runUntilComplete(future)).rejects.toBeInstanceOf(RangeError);
     });
 
-    // mirrors test_events.py::EventLoopTestsMixin::test_run_until_complete
+    // mirrors test_events.py::test_run_until_complete
     it("returns the result once a timer-driven coroutine is done, never early", async () => {
       const loop = makeLoop();
       const start = loop.time();
@@ -474,8 +477,8 @@ describe("BaseEventLoop", () => {
       expect(await loop.runUntilComplete(Promise.resolve(3))).toBe(3);
     });
 
-    // mirrors test_events.py::EventLoopTestsMixin::test_run_until_complete_stopped
-    // mirrors test_base_events.py::BaseEventLoopTests::test_run_until_complete_loop_orphan_future_close_loop
+    // mirrors test_events.py::test_run_until_complete_stopped
+    // mirrors test_base_events.py::test_run_until_complete_loop_orphan_future_close_loop
     it("throws 'Event loop stopped before Future completed.' and removes its done callback", async () => {
       const loop = makeLoop();
       let task: StepTask | null = null;
@@ -493,8 +496,8 @@ describe("BaseEventLoop", () => {
       expect(pending.done()).toBe(true);
     });
 
-    // mirrors test_base_events.py::BaseEventLoopTests::test_run_until_complete_baseexception
-    // mirrors test_base_events.py::BaseEventLoopTests::test_run_forever_keyboard_interrupt
+    // mirrors test_base_events.py::test_run_until_complete_baseexception
+    // mirrors test_base_events.py::test_run_forever_keyboard_interrupt
     it("throws the coroutine's error and leaves no pending stop behind", async () => {
       const loop = makeLoop();
       const reported: ExceptionContext[] = [];
@@ -522,7 +525,7 @@ describe("BaseEventLoop", () => {
       expect(reported).toEqual([]);
     });
 
-    // mirrors test_events.py::EventLoopTestsMixin::test_run_until_complete_nesting
+    // mirrors test_events.py::test_run_until_complete_nesting
     it("refuses to nest inside a running loop", async () => {
       const loop = makeLoop();
       await expect(
@@ -535,7 +538,7 @@ describe("BaseEventLoop", () => {
       ).rejects.toThrow(new RuntimeError("This event loop is already running"));
     });
 
-    // mirrors test_base_events.py::RunningLoopTests::test_running_loop_within_a_loop
+    // mirrors test_base_events.py::test_running_loop_within_a_loop
     it("refuses to run while another loop is running", async () => {
       const loop = makeLoop();
       const outerLoop = makeLoop();
@@ -549,7 +552,7 @@ describe("BaseEventLoop", () => {
   });
 
   describe("debug mode", () => {
-    // mirrors test_base_events.py::BaseEventLoopTests::test_set_debug
+    // mirrors test_base_events.py::test_set_debug
     it("toggles with setDebug", () => {
       const loop = makeLoop();
       expect(loop.getDebug()).toBe(false);
@@ -559,7 +562,7 @@ describe("BaseEventLoop", () => {
       expect(loop.getDebug()).toBe(false);
     });
 
-    // mirrors test_base_events.py::BaseEventLoopWithSelectorTests::test_log_slow_callbacks
+    // mirrors test_base_events.py::test_log_slow_callbacks
     it("logs slow callbacks and slow task steps as warnings", async () => {
       const loop = makeLoop();
       const records = logs();
@@ -605,7 +608,7 @@ describe("BaseEventLoop", () => {
   });
 
   describe("exception handling", () => {
-    // mirrors test_base_events.py::BaseEventLoopTests::test_default_exc_handler_callback
+    // mirrors test_base_events.py::test_default_exc_handler_callback
     it("logs an error from a callSoon or callLater callback through the default handler", async () => {
       const loop = makeLoop();
       const records = logs();
@@ -628,7 +631,7 @@ describe("BaseEventLoop", () => {
       }
     });
 
-    // mirrors test_base_events.py::BaseEventLoopTests::test_default_exc_handler_coro
+    // mirrors test_base_events.py::test_default_exc_handler_coro
     it("logs a never-retrieved future exception once the future is collected", async () => {
       const loop = makeLoop();
       const records = logs();
@@ -644,14 +647,14 @@ describe("BaseEventLoop", () => {
       expect(records.at(-1)?.error).toBeInstanceOf(RangeError);
     });
 
-    // mirrors test_base_events.py::BaseEventLoopTests::test_set_exc_handler_invalid
+    // mirrors test_base_events.py::test_set_exc_handler_invalid
     it("rejects a non-callable exception handler", () => {
       const loop = makeLoop();
       expect(() => loop.setExceptionHandler("spam" as never)).toThrow(TypeError);
       expect(() => loop.setExceptionHandler("spam" as never)).toThrow(/A callable object or None/);
     });
 
-    // mirrors test_base_events.py::BaseEventLoopTests::test_set_exc_handler_custom
+    // mirrors test_base_events.py::test_set_exc_handler_custom
     it("sends errors to a custom handler, and back to the logger once it is removed", () => {
       const loop = makeLoop();
       loop.setDebug(true);
@@ -673,12 +676,12 @@ describe("BaseEventLoop", () => {
       const handle = runLoop();
       expect(calls).toHaveLength(1);
       expect(calls[0]?.[0]).toBe(loop);
-      expect(calls[0]?.[1]).toEqual({
-        exception: expect.any(RangeError),
-        message: expect.stringMatching(/Exception in callback.*zeroError/),
-        handle,
-        source_traceback: handle._sourceTraceback,
-      });
+      const context = calls[0]?.[1] as ExceptionContext;
+      expect(Object.keys(context).sort()).toEqual(["exception", "handle", "message", "source_traceback"]);
+      expect(context.exception).toBeInstanceOf(RangeError);
+      expect(context.message).toMatch(/Exception in callback.*zeroError/);
+      expect(context.handle).toBe(handle);
+      expect(context.source_traceback).toBe(handle._sourceTraceback);
       expect(handle._sourceTraceback).toEqual(expect.any(String));
 
       loop.setExceptionHandler(null);
@@ -689,7 +692,7 @@ describe("BaseEventLoop", () => {
       expect(calls).toHaveLength(1);
     });
 
-    // mirrors test_base_events.py::BaseEventLoopTests::test_set_exc_handler_broken
+    // mirrors test_base_events.py::test_set_exc_handler_broken
     it("logs 'Unhandled error in exception handler' when the custom handler throws", () => {
       const loop = makeLoop();
       const records = logs();
@@ -705,7 +708,7 @@ describe("BaseEventLoop", () => {
       expect(records.at(-1)?.error).toBe(handlerError);
     });
 
-    // mirrors test_base_events.py::BaseEventLoopTests::test_default_exc_handler_broken
+    // mirrors test_base_events.py::test_default_exc_handler_broken
     it("logs a failing default handler instead of throwing", () => {
       let seenContext: ExceptionContext | null = null;
       class Loop extends BaseEventLoop {
@@ -760,19 +763,19 @@ describe("BaseEventLoop", () => {
   });
 
   describe("task factory", () => {
-    // mirrors test_base_events.py::BaseEventLoopTests::test_set_task_factory_invalid
+    // mirrors test_base_events.py::test_set_task_factory_invalid
     it("rejects a non-callable factory", () => {
       const loop = makeLoop();
       expect(() => loop.setTaskFactory(1 as never)).toThrow(new TypeError("task factory must be a callable or None"));
       expect(loop.getTaskFactory()).toBeNull();
     });
 
-    // mirrors test_base_events.py::BaseEventLoopTests::test_set_task_factory
+    // mirrors test_base_events.py::test_set_task_factory
     it("creates tasks through the factory until it is reset", async () => {
       const loop = makeLoop();
       class MyTask<T> extends StepTask<T> {}
       async function coro(): Promise<void> {}
-      const factory = (target: AbstractEventLoop, thunk: () => Promise<unknown>): MyTask<unknown> =>
+      const factory = (target: AbstractEventLoop, thunk: Coroutine<unknown>): MyTask<unknown> =>
         new MyTask(thunk, { loop: target });
       expect(loop.getTaskFactory()).toBeNull();
       loop.setTaskFactory(factory);
@@ -789,7 +792,7 @@ describe("BaseEventLoop", () => {
       await loop.runUntilComplete(plain);
     });
 
-    // mirrors test_base_events.py::BaseEventLoopTests::test_create_named_task_with_default_factory
+    // mirrors test_base_events.py::test_create_named_task_with_default_factory
     it("names a task created with the default factory", async () => {
       const loop = makeLoop();
       const task = loop.createTask(async () => {}, { name: "test_task" }) as StepTask;
@@ -797,7 +800,7 @@ describe("BaseEventLoop", () => {
       await loop.runUntilComplete(task);
     });
 
-    // mirrors test_base_events.py::BaseEventLoopTests::test_create_named_task_with_custom_factory
+    // mirrors test_base_events.py::test_create_named_task_with_custom_factory
     it("names a task created by a custom factory, passing the context only when given", async () => {
       const loop = makeLoop();
       const options: unknown[] = [];
@@ -815,7 +818,7 @@ describe("BaseEventLoop", () => {
       await loop.runUntilComplete(unnamed);
     });
 
-    // mirrors test_base_events.py::BaseEventLoopTests::test_create_task_error_closes_coro
+    // mirrors test_base_events.py::test_create_task_error_closes_coro
     it("refuses to create a task on a closed loop and rejects a non-function", () => {
       const loop = makeLoop();
       expect(() => loop.createTask("coro" as never)).toThrow(TypeError);
@@ -836,7 +839,7 @@ describe("BaseEventLoop", () => {
   });
 
   describe("executors", () => {
-    // mirrors test_base_events.py::BaseEventLoopTests::test_set_default_executor
+    // mirrors test_base_events.py::test_set_default_executor
     it("uses a custom default executor for runInExecutor(null, ...)", async () => {
       const loop = makeLoop();
       const executor = new InlineExecutor();
@@ -848,7 +851,7 @@ describe("BaseEventLoop", () => {
       expect(executor.submitted).toBe(1);
     });
 
-    // mirrors test_base_events.py::BaseEventLoopTests::test_set_default_executor_error
+    // mirrors test_base_events.py::test_set_default_executor_error
     it("rejects a default executor without submit()", () => {
       const loop = makeLoop();
       expect(() => loop.setDefaultExecutor({} as never)).toThrow(
@@ -857,7 +860,7 @@ describe("BaseEventLoop", () => {
       expect(loop._defaultExecutor).toBeNull();
     });
 
-    // mirrors test_events.py::EventLoopTestsMixin::test_run_in_executor
+    // mirrors test_events.py::test_run_in_executor
     it("runs a function in a given executor and wraps its result", async () => {
       const loop = makeLoop();
       const executor = new InlineExecutor();
@@ -875,7 +878,7 @@ describe("BaseEventLoop", () => {
       await expect(loop.runUntilComplete(future)).rejects.toBe(error);
     });
 
-    // mirrors test_events.py::EventLoopTestsMixin::test_run_in_executor_cancel
+    // mirrors test_events.py::test_run_in_executor_cancel
     it("schedules nothing after close when a cancelled job finishes later", async () => {
       const loop = makeLoop();
       let release: () => void = noop;
@@ -896,7 +899,7 @@ describe("BaseEventLoop", () => {
       expect(loop._ready).toHaveLength(0);
     });
 
-    // mirrors test_base_events.py::BaseEventLoopTests::test_shutdown_default_executor_timeout
+    // mirrors test_base_events.py::test_shutdown_default_executor_timeout
     it("warns when the default executor does not finish within the timeout", async () => {
       const loop = makeLoop();
       const records = logs();
@@ -934,7 +937,7 @@ describe("BaseEventLoop", () => {
   });
 
   describe("shutdownAsyncgens", () => {
-    // mirrors test_asyncgen.py::AsyncGenAsyncioTest::test_async_gen_asyncio_shutdown_01
+    // mirrors test_asyncgen.py::test_async_gen_asyncio_shutdown_01
     it("closes the async generators registered through _asyncgenFirstiterHook", async () => {
       const loop = makeLoop();
       const finalized: string[] = [];
@@ -957,7 +960,7 @@ describe("BaseEventLoop", () => {
       expect(loop._asyncgens.size).toBe(0);
     });
 
-    // mirrors test_asyncgen.py::AsyncGenAsyncioTest::test_async_gen_asyncio_shutdown_exception_01
+    // mirrors test_asyncgen.py::test_async_gen_asyncio_shutdown_exception_01
     it("reports a generator that throws while closing to the exception handler", async () => {
       const loop = makeLoop();
       const reported: ExceptionContext[] = [];
@@ -1003,7 +1006,7 @@ describe("BaseEventLoop", () => {
 });
 
 describe("getRunningLoop", () => {
-  // mirrors test_events.py::GetEventLoopTestsMixin::test_get_event_loop_returns_running_loop
+  // mirrors test_events.py::test_get_event_loop_returns_running_loop
   it("returns the running loop inside it and throws outside", async () => {
     const loop = makeLoop();
     expect(() => getRunningLoop()).toThrow(new RuntimeError("no running event loop"));

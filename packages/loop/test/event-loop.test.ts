@@ -3,6 +3,7 @@
  * Mirrors CPython 3.13 Lib/test/test_asyncio/test_events.py (PolicyTests::test_new_event_loop).
  */
 import { afterEach, describe, expect, it } from "vitest";
+import { RuntimeError } from "@aio/core";
 import { BaseEventLoop, EventLoop, _setNewEventLoopFactory, newEventLoop } from "../src/index.js";
 
 afterEach(() => {
@@ -36,5 +37,20 @@ describe("newEventLoop", () => {
     const plain = newEventLoop();
     expect(plain).toBeInstanceOf(EventLoop);
     plain.close();
+  });
+});
+
+describe("EventLoop.createTask", () => {
+  it("names @aio/tasks when no task class has been registered", async () => {
+    // This test file never loads @aio/tasks (nor the test StepTask), as a user of @aio/loop alone.
+    const loop = newEventLoop();
+    try {
+      const message =
+        "loop.createTask() is provided by @aio/tasks: install it and import it (or @aio/asyncio) before calling";
+      expect(() => loop.createTask(async () => {})).toThrow(new RuntimeError(message));
+      await expect(loop.runUntilComplete(async () => {})).rejects.toThrow(message);
+    } finally {
+      loop.close();
+    }
   });
 });

@@ -32,7 +32,7 @@ afterEach(() => {
 });
 
 describe("Handle", () => {
-  // mirrors test_events.py::HandleTests::test_handle
+  // mirrors test_events.py::test_handle
   it("keeps its callback and arguments until cancelled", () => {
     const callback = (...args: unknown[]): unknown[] => args;
     const args: unknown[] = [];
@@ -47,7 +47,7 @@ describe("Handle", () => {
     expect(handle._args).toBeNull();
   });
 
-  // mirrors test_events.py::HandleTests::test_callback_with_exception
+  // mirrors test_events.py::test_callback_with_exception
   it("reports an exception from its callback to the loop's exception handler", () => {
     const error = new RangeError("boom");
     const loop = mockLoop();
@@ -59,7 +59,7 @@ describe("Handle", () => {
     expect(loop.contexts).toEqual([{ message: "Exception in callback callback()", exception: error, handle }]);
   });
 
-  // mirrors test_events.py::HandleTests::test_handle_repr
+  // mirrors test_events.py::test_handle_repr
   it("shows the callback without its arguments outside debug mode", () => {
     const handle = new Handle(noop, [1, 2], mockLoop(false), null);
     expect(handle.toString()).toBe("<Handle noop()>");
@@ -70,7 +70,7 @@ describe("Handle", () => {
     expect(bound.toString()).toBe("<Handle noop()>");
   });
 
-  // mirrors test_events.py::HandleTests::test_handle_repr_debug
+  // mirrors test_events.py::test_handle_repr_debug
   it("shows the arguments and freezes its repr at cancel time in debug mode", () => {
     const handle = new Handle(noop, [1, "two", null], mockLoop(true), null);
     expect(handle.toString()).toBe("<Handle noop(1, 'two', None)>");
@@ -87,7 +87,7 @@ describe("Handle", () => {
     expect(inspect(handle)).toBe("<Handle noop()>");
   });
 
-  // mirrors test_events.py::HandleTests::test_handle_source_traceback
+  // mirrors test_events.py::test_handle_source_traceback
   it("records where it was created in debug mode, for callSoon, callSoonThreadsafe, callLater and callAt", () => {
     const loop = newEventLoop();
     loops.push(loop);
@@ -113,7 +113,7 @@ describe("Handle", () => {
     expect(loop.callSoon(noop)._sourceTraceback).toBeUndefined();
   });
 
-  // mirrors test_events.py::HandleTests::test_handle_weakref
+  // mirrors test_events.py::test_handle_weakref
   it("can be held weakly", () => {
     const handle = new Handle(noop, [], mockLoop(), null);
     const ref = new WeakRef(handle);
@@ -133,14 +133,14 @@ describe("Handle", () => {
 });
 
 describe("TimerHandle", () => {
-  // mirrors test_events.py::TimerTests::test_when
+  // mirrors test_events.py::test_when
   it("returns its deadline from when()", () => {
     const when = performance.now() / 1000;
     const timer = new TimerHandle(when, 0, noop, [], mockLoop(), null);
     expect(timer.when()).toBe(when);
   });
 
-  // mirrors test_events.py::TimerTests::test_timer
+  // mirrors test_events.py::test_timer
   it("drops its callback and arguments and tells the loop when cancelled", () => {
     const callback = (...args: unknown[]): unknown[] => args;
     const args = [1, 2, 3];
@@ -159,7 +159,7 @@ describe("TimerHandle", () => {
     expect(loop.cancelledTimers).toEqual([timer]);
   });
 
-  // mirrors test_events.py::TimerTests::test_timer_repr
+  // mirrors test_events.py::test_timer_repr
   it("shows when= after the class name", () => {
     const timer = new TimerHandle(123, 0, noop, [], mockLoop(false), null);
     expect(timer.toString()).toBe("<TimerHandle when=123 noop()>");
@@ -167,7 +167,7 @@ describe("TimerHandle", () => {
     expect(timer.toString()).toBe("<TimerHandle cancelled when=123>");
   });
 
-  // mirrors test_events.py::TimerTests::test_timer_repr_debug
+  // mirrors test_events.py::test_timer_repr_debug
   it("keeps the callback in its cancelled repr in debug mode", () => {
     const timer = new TimerHandle(123, 0, noop, [], mockLoop(true), null);
     expect(timer.toString()).toBe("<TimerHandle when=123 noop()>");
@@ -175,7 +175,7 @@ describe("TimerHandle", () => {
     expect(timer.toString()).toBe("<TimerHandle cancelled when=123 noop()>");
   });
 
-  // mirrors test_events.py::TimerTests::test_timer_comparison
+  // mirrors test_events.py::test_timer_comparison
   // Differs from CPython: TimerHandle has no <, <=, ==, hash, because JavaScript has no operator
   // overloading; the loop orders timers by (when, scheduling sequence), checked here.
   it("orders timers by deadline, then by scheduling sequence", async () => {

@@ -24,9 +24,9 @@ describe("IO_METHODS", () => {
 });
 
 describe("BaseEventLoop I/O methods", () => {
-  // mirrors test_events.py::AbstractEventLoopTests::test_not_implemented
-  // mirrors test_events.py::AbstractEventLoopTests::test_not_implemented_async
-  // mirrors test_base_events.py::BaseEventLoopTests::test_not_implemented
+  // mirrors test_events.py::test_not_implemented
+  // mirrors test_events.py::test_not_implemented_async
+  // mirrors test_base_events.py::test_not_implemented
   it("exist on every loop and throw a RuntimeError naming the providing package", () => {
     const loop = newEventLoop();
     try {

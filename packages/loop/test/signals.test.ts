@@ -32,8 +32,8 @@ function makeLoop(): BaseEventLoop {
 function noop(): void {}
 
 describe("BaseEventLoop.addSignalHandler", () => {
-  // mirrors test_events.py::EventLoopTestsMixin::test_add_signal_handler
-  // mirrors test_unix_events.py::SelectorEventLoopSignalTests::test_check_signal
+  // mirrors test_events.py::test_add_signal_handler
+  // mirrors test_unix_events.py::test_check_signal
   it("validates the signal before installing anything", () => {
     const loop = makeLoop();
     const before = process.listenerCount("SIGUSR1");
@@ -54,7 +54,7 @@ describe("BaseEventLoop.addSignalHandler", () => {
     expect(process.listenerCount("SIGUSR1")).toBe(before);
   });
 
-  // mirrors test_unix_events.py::SelectorEventLoopSignalTests::test_add_signal_handler_coroutine_error
+  // mirrors test_unix_events.py::test_add_signal_handler_coroutine_error
   it("rejects an async callback", () => {
     const loop = makeLoop();
     async function simpleCoroutine(): Promise<void> {}
@@ -64,8 +64,8 @@ describe("BaseEventLoop.addSignalHandler", () => {
     expect(() => loop.addSignalHandler(SIGUSR1, "x" as never)).toThrow(TypeError);
   });
 
-  // mirrors test_events.py::EventLoopTestsMixin::test_add_signal_handler
-  // mirrors test_events.py::EventLoopTestsMixin::test_signal_handling_args
+  // mirrors test_events.py::test_add_signal_handler
+  // mirrors test_events.py::test_signal_handling_args
   it("calls the handler with its arguments on the loop when the process gets the signal", async () => {
     const loop = makeLoop();
     const before = process.listenerCount("SIGUSR1");
@@ -90,7 +90,7 @@ describe("BaseEventLoop.addSignalHandler", () => {
     expect(loop.removeSignalHandler(SIGUSR1)).toBe(false);
   });
 
-  // mirrors test_events.py::EventLoopTestsMixin::test_signal_handling_while_selecting
+  // mirrors test_events.py::test_signal_handling_while_selecting
   it("wakes a loop that waits for a distant timer", async () => {
     const loop = makeLoop();
     let caught = 0;
@@ -109,7 +109,7 @@ describe("BaseEventLoop.addSignalHandler", () => {
     expect(caught).toBe(1);
   });
 
-  // mirrors test_unix_events.py::SelectorEventLoopSignalTests::test_add_signal_handler
+  // mirrors test_unix_events.py::test_add_signal_handler
   it("replaces the previous handler for the same signal", async () => {
     const loop = makeLoop();
     const before = process.listenerCount("SIGUSR1");
@@ -122,7 +122,7 @@ describe("BaseEventLoop.addSignalHandler", () => {
     expect(calls).toEqual(["second"]);
   });
 
-  // mirrors test_unix_events.py::SelectorEventLoopSignalTests::test_close
+  // mirrors test_unix_events.py::test_close
   it("removes every handler when the loop closes", () => {
     const loop = makeLoop();
     const usr1 = process.listenerCount("SIGUSR1");

@@ -46,7 +46,7 @@ export class PriorityQueue<T = unknown> extends Queue<T> {
     if (comparator !== undefined && typeof comparator !== "function") {
       throw new TypeError(`\`comparator\` must be a function, got ${String(comparator)}`);
     }
-    this._compare = comparator ?? (pythonCompare as Compare<T>);
+    this._compare = comparator ?? pythonCompare;
   }
 
   /** @internal */

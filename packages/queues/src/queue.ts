@@ -33,7 +33,7 @@ export function parseMaxsize(cls: string, maxsize: unknown, allowed: readonly st
   // Differs from CPython: Python accepts a float maxsize (1.3 holds 2 items); a fraction here is
   // almost always a mistake, so it is a TypeError.
   if (typeof given !== "number" || !Number.isInteger(given)) {
-    throw new TypeError(`\`maxsize\` must be an integer, got ${String(given)}`);
+    throw new TypeError(`\`maxsize\` must be an integer, got ${showValue(given)}`);
   }
   return given;
 }
@@ -275,6 +275,13 @@ export class Queue<T = unknown> extends _LoopBoundMixin implements AsyncIterable
       yield item;
     }
   }
+}
+
+/** Shows a bad argument in a message: strings quoted, objects by class. */
+function showValue(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (value !== null && typeof value === "object") return `a ${value.constructor.name}`;
+  return String(value);
 }
 
 function wakeAll(waiters: _Deque<Future<null>>): void {

@@ -10,6 +10,7 @@ import { BrokenBarrierError, asyncWith } from "@aio/core";
 import type { AsyncContextManager } from "@aio/core";
 import { Condition } from "./condition.js";
 import { _LoopBoundMixin } from "./mixins.js";
+import { describeValue } from "./internal/arguments.js";
 
 /** Python's `_BarrierState` values. @internal */
 export const BARRIER_STATE = {
@@ -46,7 +47,7 @@ export class Barrier extends _LoopBoundMixin implements AsyncContextManager<numb
   constructor(parties: number) {
     super();
     if (typeof parties !== "number" || Number.isNaN(parties)) {
-      throw new TypeError(`\`parties\` must be a number, got ${String(parties)}`);
+      throw new TypeError(`\`parties\` must be a number, got ${describeValue(parties)}`);
     }
     if (parties < 1) throw new RangeError("parties must be > 0");
     this._parties = parties;

@@ -15,7 +15,7 @@ import type { Future } from "@aio/futures";
 import { _Deque } from "./deque.js";
 import { Lock } from "./lock.js";
 import { _LoopBoundMixin } from "./mixins.js";
-import { checkOptionNames, isOptionsObject } from "./internal/arguments.js";
+import { checkOptionNames, describeValue, isOptionsObject } from "./internal/arguments.js";
 
 /** Options of the {@link Condition} constructor. */
 export interface ConditionOptions {
@@ -51,7 +51,7 @@ export class Condition extends _LoopBoundMixin implements AsyncContextManager<vo
     } else if (given instanceof Lock) {
       this._lock = given;
     } else {
-      throw new TypeError(`\`lock\` must be a Lock, got ${String(given)}`);
+      throw new TypeError(`\`lock\` must be a Lock, got ${describeValue(given)}`);
     }
   }
 
@@ -102,6 +102,7 @@ export class Condition extends _LoopBoundMixin implements AsyncContextManager<vo
             await this.acquire();
             break;
           } catch (error) {
+            // eslint-disable-next-line no-unsafe-finally -- as in Python, a non-cancel error ends the re-acquire loop.
             if (!(error instanceof CancelledError)) throw error;
             cancelled = error;
           }

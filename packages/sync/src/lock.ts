@@ -109,11 +109,8 @@ export class Lock extends _LoopBoundMixin implements AsyncContextManager<void> {
 
   /** `async with lock`: releases, whatever the body did. */
   aexit(_error?: unknown): Promise<void> {
-    try {
-      this.release();
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
+    if (!this._locked) return Promise.reject(new RuntimeError("Lock is not acquired."));
+    this.release();
     return RESOLVED_VOID;
   }
 

@@ -35,6 +35,11 @@ export class _LoopBoundMixin {
     return loop;
   }
 
+  /** Python's repr shape; every subclass overrides it with its own state. */
+  toString(): string {
+    return `<${this.constructor.name}>`;
+  }
+
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();
   }

@@ -15,7 +15,7 @@ import { awaitFuture } from "@aio/futures";
 import type { Future } from "@aio/futures";
 import { _Deque } from "./deque.js";
 import { _LoopBoundMixin } from "./mixins.js";
-import { checkOptionNames, isOptionsObject } from "./internal/arguments.js";
+import { checkOptionNames, describeValue, isOptionsObject } from "./internal/arguments.js";
 import { RESOLVED_TRUE, RESOLVED_VOID, allCancelled, toVoid } from "./internal/waiters.js";
 
 /** Options of the {@link Semaphore} and {@link BoundedSemaphore} constructors. */
@@ -32,7 +32,7 @@ function initialValue(cls: string, value: number | SemaphoreOptions | undefined)
   }
   if (given === undefined) return 1;
   if (typeof given !== "number" || Number.isNaN(given)) {
-    throw new TypeError(`\`value\` must be a number, got ${String(given)}`);
+    throw new TypeError(`\`value\` must be a number, got ${describeValue(given)}`);
   }
   if (given < 0) throw new RangeError("Semaphore initial value must be >= 0");
   return given;
@@ -141,13 +141,8 @@ export class Semaphore extends _LoopBoundMixin implements AsyncContextManager<vo
   }
 
   /** `async with sem`: gives the permit back, whatever the body did. */
-  aexit(_error?: unknown): Promise<void> {
-    try {
-      this.release();
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
-    return RESOLVED_VOID;
+  async aexit(_error?: unknown): Promise<void> {
+    this.release();
   }
 
   override toString(): string {

@@ -13,7 +13,7 @@ function makeTasks<T>(n: number, coro: () => Promise<T>): Task<T>[] {
 }
 
 async function gatherTasks<T>(n: number, coro: () => Promise<T>): Promise<T[]> {
-  return (await gather(...makeTasks(n, coro))) as T[];
+  return await gather<T>(makeTasks(n, coro));
 }
 
 describe("Barrier", () => {

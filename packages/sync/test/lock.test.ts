@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CancelledError, RuntimeError, asyncWith, enter } from "@aio/core";
 import { newEventLoop } from "@aio/loop";
 import { createTask, sleep } from "@aio/tasks";

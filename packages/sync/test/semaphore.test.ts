@@ -112,7 +112,7 @@ describe("Semaphore", () => {
   it("skips waiters cancelled before they are woken", async () => {
     await inLoop(async () => {
       const sem = new Semaphore({ value: 0 });
-      const [t1, t2, t3, t4] = [1, 2, 3, 4].map(() => createTask(() => sem.acquire())) as Task<true>[];
+      const [t1, t2, t3, t4] = [1, 2, 3, 4].map(() => createTask(() => sem.acquire()));
       await sleep(0);
       t1!.cancel();
       t2!.cancel();

@@ -61,13 +61,9 @@ export class Runner implements AsyncContextManager<Runner> {
     this._loopFactory = options.loopFactory ?? null;
   }
 
-  aenter(): Promise<Runner> {
-    try {
-      this._lazyInit();
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return Promise.resolve(this);
+  async aenter(): Promise<Runner> {
+    this._lazyInit();
+    return this;
   }
 
   async aexit(): Promise<boolean> {

@@ -2,6 +2,12 @@
  * TaskGroup: structured concurrency; the block waits for its tasks, and the first failure
  * cancels the rest and the block itself.
  * Mirrors CPython 3.13 asyncio/taskgroups.py.
+ *
+ * Python singles out SystemExit and KeyboardInterrupt (`_base_error`): the group waits for its
+ * tasks, then raises that error alone instead of an ExceptionGroup. JavaScript has no
+ * SystemExit, so only @aio/core's KeyboardInterrupt is treated so. Python's other
+ * BaseExceptions (a BaseExceptionGroup) have no JavaScript analog: every error is grouped in
+ * an ExceptionGroup.
  */
 import { CancelledError, ExceptionGroup, KeyboardInterrupt, RuntimeError, getRunningLoop } from "@aio/core";
 import type { AbstractEventLoop, AsyncContextManager, Context, Coroutine } from "@aio/core";
@@ -19,6 +25,11 @@ export interface TaskGroupCreateTaskOptions {
 /**
  * A group of tasks bound to a block: `await asyncWith(new TaskGroup(), async (tg) => { … })`.
  * Errors of the tasks come out as one ExceptionGroup.
+ * @example
+ * await asyncWith(new TaskGroup(), async (g) => {
+ *   t1 = g.createTask(foo1);
+ *   t2 = g.createTask(foo2);
+ * });
  * @see https://docs.python.org/3/library/asyncio-task.html#asyncio.TaskGroup
  */
 export class TaskGroup implements AsyncContextManager<TaskGroup> {
@@ -39,7 +50,7 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
   /** @internal */
   _errors: unknown[] | null = [];
   /** The first KeyboardInterrupt seen (body or child); re-raised as is on exit. @internal */
-  _baseError: unknown = null;
+  _baseError: KeyboardInterrupt | null = null;
   /** @internal */
   _onCompletedFut: Future<boolean> | null = null;
 
@@ -56,30 +67,33 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
     return this.toString();
   }
 
-  /** @throws RuntimeError if entered twice or outside a task. */
-  aenter(): Promise<TaskGroup> {
-    if (this._entered) {
-      return Promise.reject(new RuntimeError(`TaskGroup ${this.toString()} has already been entered`));
-    }
-    try {
-      this._loop ??= getRunningLoop();
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  /**
+   * Enters the group in the current task (its parent task).
+   * @throws RuntimeError "TaskGroup … has already been entered", "… cannot determine the parent
+   * task" outside a task, or "no running event loop".
+   */
+  async aenter(): Promise<TaskGroup> {
+    if (this._entered) throw new RuntimeError(`TaskGroup ${this.toString()} has already been entered`);
+    this._loop ??= getRunningLoop();
     this._parentTask = currentTask(this._loop);
     if (this._parentTask === null) {
-      return Promise.reject(new RuntimeError(`TaskGroup ${this.toString()} cannot determine the parent task`));
+      throw new RuntimeError(`TaskGroup ${this.toString()} cannot determine the parent task`);
     }
     this._entered = true;
-    return Promise.resolve(this);
+    return this;
   }
 
-  /** Waits for every task; raises the collected errors as one ExceptionGroup. */
+  /**
+   * Waits for every task; on an error of the body or of a task, cancels the rest first.
+   * @throws ExceptionGroup "unhandled errors in a TaskGroup" holding the errors of the tasks and
+   * the body; a KeyboardInterrupt as is; CancelledError when the parent task was cancelled from
+   * outside and nothing failed.
+   */
   async aexit(error: unknown): Promise<boolean> {
     this._exiting = true;
     const failed = error !== undefined;
     if (failed && isBaseError(error) && this._baseError === null) this._baseError = error;
-    let propagateCancellation: unknown = failed && error instanceof CancelledError ? error : null;
+    let propagateCancellation: CancelledError | null = failed && error instanceof CancelledError ? error : null;
     if (failed && !this._aborting) this._abort();
 
     while (this._tasks.size > 0) {
@@ -133,10 +147,10 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
     const { name = null, context = null } = options;
     const task = (context === null ? loop.createTask(coro, { name }) : loop.createTask(coro, { name, context })) as Task<T>;
     if (task.done()) {
-      this._onTaskDone(task as Task<unknown>);
+      this._onTaskDone(task);
     } else {
-      this._tasks.add(task as Task<unknown>);
-      task.addDoneCallback(this._onTaskDone as (task: Task<T>) => void);
+      this._tasks.add(task);
+      task.addDoneCallback(this._onTaskDone);
     }
     return task;
   }
@@ -181,6 +195,6 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
  * Python's `_is_base_error`: SystemExit and KeyboardInterrupt. JavaScript has no SystemExit;
  * KeyboardInterrupt is the class `run()` raises after SIGINT.
  */
-function isBaseError(error: unknown): boolean {
+function isBaseError(error: unknown): error is KeyboardInterrupt {
   return error instanceof KeyboardInterrupt;
 }

@@ -6,6 +6,11 @@
  * (`uncancel()` brings the count back to where it was on entry), the CancelledError becomes a
  * TimeoutError. A cancel from outside is left alone, so timeouts nest and compose with
  * TaskGroup.
+ *
+ * Python's `raise TimeoutError from exc` becomes `new TimeoutError(undefined, { cause })`. When
+ * the body ends with another error instead, Python's `_insert_timeout_error` splices a
+ * TimeoutError into that error's implicit `__context__` chain; JavaScript has no implicit
+ * chaining to walk, so that error goes through unchanged (see README).
  */
 import { CancelledError, RuntimeError, TimeoutError, asyncWith, getRunningLoop } from "@aio/core";
 import type { AbstractEventLoop, AbstractHandle, AsyncContextManager } from "@aio/core";
@@ -72,7 +77,10 @@ export class Timeout implements AsyncContextManager<Timeout> {
     return this._state === EXPIRING || this._state === EXPIRED;
   }
 
-  /** @throws RuntimeError if entered twice or outside a task. */
+  /**
+   * Starts the deadline for the current task.
+   * @throws RuntimeError "Timeout has already been entered" or "Timeout should be used inside a task".
+   */
   aenter(): Promise<Timeout> {
     if (this._state !== CREATED) return Promise.reject(new RuntimeError("Timeout has already been entered"));
     const task = currentTask();
@@ -84,6 +92,11 @@ export class Timeout implements AsyncContextManager<Timeout> {
     return Promise.resolve(this);
   }
 
+  /**
+   * Stops the deadline. If it expired and its cancel is the only one pending, the body's
+   * CancelledError becomes a TimeoutError; any other error goes through unchanged.
+   * @throws TimeoutError with the CancelledError as `cause`.
+   */
   aexit(error: unknown): Promise<boolean> {
     this._timeoutHandler?.cancel();
     this._timeoutHandler = null;

@@ -102,7 +102,8 @@ describe("asCompleted", () => {
         const futs: Awaitable<string>[] =
           style === "plain iterator" ? [...asCompleted(fs)] : await (async () => {
             const out: AbstractFuture<string>[] = [];
-            for await (const f of asCompleted(fs)) out.push(f);
+            // TypeScript types a for-await element as Awaited<…>, so a future reads as its result type.
+            for await (const f of asCompleted(fs)) out.push(f as unknown as AbstractFuture<string>);
             return out;
           })();
         expect(futs).toHaveLength(2);

@@ -252,7 +252,7 @@ describe("gather", () => {
     const child2 = ensureFuture(inner, { loop });
     let gatherer: GatheringFuture<unknown[]> | null = null;
     const f = ensureFuture(async () => {
-      gatherer = gather(child1, child2) as GatheringFuture<unknown[]>;
+      gatherer = gather(child1, child2) as unknown as GatheringFuture<unknown[]>;
       await gatherer;
       proof += 100;
     }, { loop });
@@ -377,7 +377,7 @@ describe("gather", () => {
     const other = loop.createFuture();
     const [outer] = await loop.runUntilComplete(async () => [gather(stubborn, other)]);
     expect(outer.cancel("stop")).toBe(true);
-    expect((outer as GatheringFuture<unknown[]>)._cancelRequested).toBe(true);
+    expect((outer as unknown as GatheringFuture<unknown[]>)._cancelRequested).toBe(true);
     await runLoop(loop);
     release.setResult(null);
     const error = await rejection(loop.runUntilComplete(outer));

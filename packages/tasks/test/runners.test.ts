@@ -253,14 +253,35 @@ describe("run", () => {
     );
   });
 
-  // No CPython test: shutdown_default_executor runs before the loop closes.
-  it("shuts the default executor down before closing the loop", async () => {
-    let loop!: AbstractEventLoop & { _executorShutdownCalled?: boolean; _defaultExecutor?: unknown };
+  // CPython's BaseTest.tearDown checks shutdown_asyncgens ran for every run.
+  // mirrors test_runners.py::BaseTest.tearDown
+  it("shuts down async generators and the default executor before closing the loop", async () => {
+    type Internals = AbstractEventLoop & {
+      _executorShutdownCalled?: boolean;
+      _asyncgensShutdownCalled?: boolean;
+      _defaultExecutor?: unknown;
+      _asyncgenFirstiterHook(agen: AsyncGenerator<unknown, unknown, unknown>): void;
+    };
+    let loop!: Internals;
+    let generatorClosed = false;
     const result = await run(async () => {
-      loop = getRunningLoop();
+      loop = getRunningLoop() as Internals;
+      const generator = (async function* () {
+        try {
+          yield 1;
+          yield 2;
+        } finally {
+          generatorClosed = true;
+        }
+      })();
+      // Python registers generators through sys.set_asyncgen_hooks; here by hand.
+      loop._asyncgenFirstiterHook(generator);
+      await generator.next();
       return loop.runInExecutor(null, (x: number) => x * 2, 21);
     });
     expect(result).toBe(42);
+    expect(loop._asyncgensShutdownCalled).toBe(true);
+    expect(generatorClosed).toBe(true);
     expect(loop._executorShutdownCalled).toBe(true);
     expect(loop._defaultExecutor).toBeNull();
     expect(loop.isClosed()).toBe(true);

@@ -17,7 +17,6 @@ import {
   copyContext,
 } from "@aio/core";
 import type { AsyncContextManager } from "@aio/core";
-import type { Future } from "@aio/futures";
 import { TaskGroup, createTask, currentTask, sleep } from "../src/index.js";
 import type { Task } from "../src/index.js";
 import { captureExceptions, makeVirtualLoop } from "./support/loop.js";
@@ -779,7 +778,7 @@ describe("TaskGroup", () => {
       };
       await withGroup(async (g) => {
         const ctx = copyContext();
-        expect(ctx.get(cvar)).toBeUndefined();
+        expect(ctx.get(cvar)).toBeNull();
         const t1 = g.createTask(coro(1), { context: ctx });
         await t1;
         expect(ctx.get(cvar)).toBe(1);
@@ -990,7 +989,7 @@ describe("TaskGroup", () => {
     const loop = makeVirtualLoop();
     await loop.runUntilComplete(async () => {
       // asyncio.Event in CPython; a future does the same here (Event lives in @aio/sync).
-      const event = loop.createFuture<void>() as Future<void>;
+      const event = loop.createFuture<void>();
       const steps: string[] = [];
       const inner = async (): Promise<void> => {
         try {
@@ -1019,6 +1018,40 @@ describe("TaskGroup", () => {
       await expect(t).rejects.toBeInstanceOf(CancelledError);
       expect(t.cancelled()).toBe(true);
       expect(steps).toEqual([]);
+    });
+  });
+
+  // No CPython test: iteration counts, checked against the same program on CPython 3.13.
+  it("takes as many loop iterations as CPython's TaskGroup", async () => {
+    const loop = makeVirtualLoop();
+    await loop.runUntilComplete(async () => {
+      let n = 0;
+      const counter = createTask(async () => {
+        for (;;) {
+          n += 1;
+          await sleep(0);
+        }
+      });
+      await sleep(0);
+      let start = n;
+      const error = await catchError(() =>
+        withGroup(async (g) => {
+          g.createTask(async () => divideByZero());
+          await sleep(10);
+        }),
+      );
+      expect(error).toBeInstanceOf(ExceptionGroup);
+      expect(n - start).toBe(3);
+      start = n;
+      await withGroup(async (g) => {
+        g.createTask(() => sleep(0));
+        g.createTask(() => sleep(0));
+      });
+      expect(n - start).toBe(4);
+      start = n;
+      await withGroup(async () => undefined);
+      expect(n - start).toBe(0);
+      counter.cancel();
     });
   });
 

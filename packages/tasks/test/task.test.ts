@@ -1,10 +1,11 @@
 /** Tests of Task, currentTask and allTasks. Ported from CPython 3.13 test_asyncio/test_tasks.py (BaseTaskTests). */
 import { describe, expect, it } from "vitest";
 import { CancelledError, ContextVar, InvalidStateError, RuntimeError, copyContext } from "@aio/core";
+import type { Context, DoneCallback } from "@aio/core";
 import { Future } from "@aio/futures";
 import { newEventLoop } from "@aio/loop";
 import { Task, allTasks, currentTask, ensureFuture, gather, sleep, wait } from "../src/index.js";
-import { captureExceptions, collectGarbage, makeLoop, makeVirtualLoop, runBriefly } from "./support/loop.js";
+import { captureExceptions, collectGarbage, countIterations, makeLoop, makeVirtualLoop, runBriefly } from "./support/loop.js";
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   try {
@@ -738,7 +739,7 @@ describe("Task", () => {
     let task: Task<unknown> | null = ensureFuture(async () => {
       await loop.createFuture();
       throw new Error("code never reached");
-    }, { loop }) as Task<unknown>;
+    }, { loop }) as unknown as Task<unknown>;
     expect(allTasks(loop)).toEqual(new Set([task]));
     await runBriefly(loop);
     expect(loop._ready.length).toBe(0);
@@ -944,15 +945,15 @@ describe("Task", () => {
     const loop = makeLoop();
     const calls = { task: 0, fut: 0 };
     class CountingFuture<T> extends Future<T> {
-      override addDoneCallback(...args: Parameters<Future<T>["addDoneCallback"]>): void {
+      override addDoneCallback(callback: DoneCallback<this>, options?: { context?: Context | null }): void {
         calls.fut += 1;
-        super.addDoneCallback(...args);
+        super.addDoneCallback(callback, options);
       }
     }
     class CountingTask<T> extends Task<T> {
-      override addDoneCallback(...args: Parameters<Task<T>["addDoneCallback"]>): void {
+      override addDoneCallback(callback: DoneCallback<this>, options?: { context?: Context | null }): void {
         calls.task += 1;
-        super.addDoneCallback(...args);
+        super.addDoneCallback(callback, options);
       }
     }
     const fut = new CountingFuture<string>({ loop });
@@ -1056,5 +1057,213 @@ describe("allTasks", () => {
     expect(() => allTasks()).toThrow(/no running event loop/);
     const seen = await loop.runUntilComplete(async () => allTasks());
     expect(seen.size).toBe(1);
+  });
+});
+
+describe("Task scheduling order (CPython comparison)", () => {
+  // Each expected sequence below is the output of the same program run in CPython 3.13
+  // (iterations are calls of BaseEventLoop._run_once during run_until_complete).
+
+  it("interleaves sleep(0) loops, callSoon callbacks and future wakeups as CPython does", async () => {
+    const loop = makeLoop();
+    const counter = countIterations(loop);
+    const events: string[] = [];
+    const worker = async (name: string, n: number): Promise<void> => {
+      for (let i = 0; i < n; i++) {
+        events.push(`${name}${i}`);
+        await sleep(0);
+      }
+      events.push(`${name}-end`);
+    };
+    await loop.runUntilComplete(async () => {
+      const a = loop.createTask(() => worker("a", 3));
+      const b = loop.createTask(() => worker("b", 2));
+      loop.callSoon(() => events.push("cb1"));
+      events.push("main");
+      await sleep(0);
+      events.push("main2");
+      const fut = loop.createFuture<number>();
+      loop.callSoon(() => fut.setResult(1));
+      await fut;
+      events.push("main3");
+      await a;
+      events.push("after-a");
+      await b;
+      events.push("after-b");
+    });
+    expect(events).toEqual(["main", "a0", "b0", "cb1", "main2", "a1", "b1", "a2", "b-end", "main3", "a-end", "after-a", "after-b"]);
+    expect(counter.count).toBe(7);
+  });
+
+  it("orders a cancel, the cancelled task's handler and done callbacks as CPython does", async () => {
+    const loop = makeLoop();
+    const counter = countIterations(loop);
+    const events: string[] = [];
+    await loop.runUntilComplete(async () => {
+      const t = loop.createTask(async () => {
+        try {
+          await sleep(10);
+        } catch (error) {
+          events.push("sleeper-cancelled");
+          throw error;
+        }
+      });
+      t.addDoneCallback(() => events.push("done-cb"));
+      await sleep(0);
+      events.push("cancel");
+      t.cancel();
+      events.push("after-cancel");
+      try {
+        await t;
+      } catch (error) {
+        if (!(error instanceof CancelledError)) throw error;
+        events.push("main-caught");
+      }
+    });
+    expect(events).toEqual(["cancel", "after-cancel", "sleeper-cancelled", "done-cb", "main-caught"]);
+    expect(counter.count).toBe(5);
+  });
+
+  it("finishes gather children in CPython's order and iteration count", async () => {
+    const loop = makeLoop();
+    const counter = countIterations(loop);
+    const events: unknown[] = [];
+    const child = (name: string, n: number) => async (): Promise<string> => {
+      for (let i = 0; i < n; i++) await sleep(0);
+      events.push(name);
+      return name;
+    };
+    await loop.runUntilComplete(async () => {
+      events.push(await gather(child("x", 2), child("y", 0), child("z", 1)));
+    });
+    expect(events).toEqual(["y", "z", "x", ["x", "y", "z"]]);
+    expect(counter.count).toBe(7);
+  });
+});
+
+describe("Task.signal (addition)", () => {
+  it("aborts on cancel, with a CancelledError carrying the message as reason", async () => {
+    const loop = makeLoop();
+    const seen: unknown[] = [];
+    const task = new Task(async () => {
+      const signal = currentTask()!.signal;
+      signal.addEventListener("abort", () => seen.push(signal.reason));
+      await sleep(10);
+    }, { loop });
+    await runBriefly(loop);
+    expect(task.signal.aborted).toBe(false);
+    task.cancel("stop now");
+    expect(task.signal.aborted).toBe(true);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toBeInstanceOf(CancelledError);
+    expect((seen[0] as Error).message).toBe("stop now");
+    expect(await rejection(loop.runUntilComplete(task))).toBeInstanceOf(CancelledError);
+  });
+
+  it("is already aborted when read after a cancel", async () => {
+    const loop = makeLoop();
+    const task = new Task(() => sleep(10), { loop });
+    task.cancel();
+    expect(task.signal.aborted).toBe(true);
+    expect(task.signal.reason).toBeInstanceOf(CancelledError);
+    await rejection(loop.runUntilComplete(task));
+  });
+
+  it("is not aborted for a task that completes", async () => {
+    const loop = makeLoop();
+    const task = new Task(async () => {
+      const signal = currentTask()!.signal;
+      await sleep(0);
+      return signal;
+    }, { loop });
+    const signal = await loop.runUntilComplete(task);
+    expect(signal.aborted).toBe(false);
+    expect(task.signal.aborted).toBe(false);
+    expect(task.cancel()).toBe(false);
+    expect(task.signal.aborted).toBe(false);
+  });
+
+  it("lands a cancel requested during a native await at the next aio await (_mustCancel)", async () => {
+    const loop = makeLoop();
+    const events: string[] = [];
+    let started!: () => void;
+    const startedPromise = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const task = new Task(async () => {
+      started();
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      events.push("native promise resolved");
+      try {
+        await sleep(0);
+        events.push("not cancelled");
+      } catch (error) {
+        events.push(error instanceof CancelledError ? `cancelled: ${error.message}` : "other");
+        throw error;
+      }
+    }, { loop });
+    const cancelWhileNative = async (): Promise<void> => {
+      await startedPromise;
+      await sleep(0);
+      events.push(`cancel while waiting: ${String(task._futWaiter)}`);
+      task.cancel("late");
+      expect(task._mustCancel).toBe(true);
+    };
+    await loop.runUntilComplete(cancelWhileNative);
+    expect(await rejection(loop.runUntilComplete(task))).toBeInstanceOf(CancelledError);
+    expect(events).toEqual(["cancel while waiting: null", "native promise resolved", "cancelled: late"]);
+    expect(task._mustCancel).toBe(false);
+  });
+
+  it("lets native code stop early through the signal", async () => {
+    const loop = makeLoop();
+    const events: string[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    const task = new Task(async () => {
+      const signal = currentTask()!.signal;
+      await new Promise((resolve, reject) => {
+        timer = setTimeout(resolve, 5_000);
+        signal.addEventListener("abort", () => {
+          clearTimeout(timer);
+          events.push("native wait stopped");
+          reject(signal.reason as Error);
+        }, { once: true });
+      });
+      events.push("not reached");
+    }, { loop });
+    try {
+      await loop.runUntilComplete(async () => {
+        await sleep(0);
+        task.cancel("abort it");
+      });
+      const error = await rejection(loop.runUntilComplete(task));
+      expect(error).toBeInstanceOf(CancelledError);
+      expect((error as Error).message).toBe("abort it");
+      expect(task.cancelled()).toBe(true);
+      expect(events).toEqual(["native wait stopped"]);
+    } finally {
+      clearTimeout(timer);
+    }
+  });
+
+  it("makes a plain Promise awaited through gather cancellable at once", async () => {
+    const loop = makeLoop();
+    let timer: NodeJS.Timeout | undefined;
+    const slow = new Promise((resolve) => {
+      timer = setTimeout(resolve, 5_000);
+    });
+    try {
+      const task = new Task(async () => {
+        await gather(slow);
+      }, { loop });
+      await loop.runUntilComplete(async () => {
+        await sleep(0);
+        task.cancel();
+      });
+      expect(await rejection(loop.runUntilComplete(task))).toBeInstanceOf(CancelledError);
+      expect(allTasks(loop).size).toBe(0);
+    } finally {
+      clearTimeout(timer);
+    }
   });
 });

@@ -102,7 +102,7 @@ describe("waitFor", () => {
     const loop = makeVirtualLoop();
     await loop.runUntilComplete(async () => {
       let fooRunning: boolean | null = null;
-      const started = loop.createFuture<null>() as Future<null>;
+      const started = loop.createFuture<null>();
       const fut = createTask(async () => {
         fooRunning = true;
         started.setResult(null);
@@ -123,6 +123,48 @@ describe("waitFor", () => {
       expect(fooRunning).toBe(false);
       // No time passed: the timeout did not wait.
       expect(loop.time()).toBe(0);
+    });
+  });
+
+  // No CPython test: with a zero timeout the result of a task that swallows the cancel is
+  // returned (checked against CPython 3.13).
+  it("returns the value of a task that swallows the cancel with a zero timeout", async () => {
+    await inTask(async () => {
+      const task = createTask(async () => {
+        try {
+          await sleep(10);
+        } catch (error) {
+          if (error instanceof CancelledError) return 5;
+          throw error;
+        }
+        return 0;
+      });
+      await sleep(0);
+      expect(await waitFor(task, 0)).toBe(5);
+    });
+  });
+
+  // No CPython test: cancelling a zero-timeout waitFor while the awaited task is still
+  // cancelling raises CancelledError at once and leaves the task to finish (checked against
+  // CPython 3.13; _cancel_and_wait does not await the task itself).
+  it("can be cancelled while it waits for the awaited task to finish cancelling", async () => {
+    await inTask(async () => {
+      const task = createTask(async () => {
+        try {
+          await sleep(10);
+        } catch (error) {
+          await sleep(0.01);
+          throw error;
+        }
+      });
+      await sleep(0);
+      const waiting = createTask(() => waitFor(task, 0));
+      await sleep(0);
+      waiting.cancel();
+      await expect(waiting).rejects.toBeInstanceOf(CancelledError);
+      expect(task.done()).toBe(false);
+      await sleep(0.02);
+      expect(task.cancelled()).toBe(true);
     });
   });
 
@@ -161,7 +203,7 @@ describe("waitFor", () => {
   it("returns the result of a future completed before the deadline", async () => {
     const loop = makeVirtualLoop();
     await loop.runUntilComplete(async () => {
-      const fut = loop.createFuture<string>() as Future<string>;
+      const fut = loop.createFuture<string>();
       const task = waitFor(fut, 0.2);
       loop.callSoon((value: string) => fut.setResult(value), "ok");
       expect(await task).toBe("ok");

@@ -49,7 +49,7 @@ describe("wait", () => {
   // mirrors test_tasks.py::test_wait_errors
   it("rejects an empty set and a bad returnWhen with RangeError", async () => {
     const loop = makeLoop();
-    const error = await rejection(loop.runUntilComplete(() => wait(new Set())));
+    const error = await rejection(loop.runUntilComplete(() => wait(new Set<AbstractFuture<unknown>>())));
     expect(error).toBeInstanceOf(RangeError);
     expect((error as Error).message).toBe("Set of Tasks/Futures is empty.");
     const fut = loop.createFuture();

@@ -3,6 +3,7 @@
  * child plus the load-generator child), turned into a record: ok with the result line, failed with the
  * reason, or pending when an @aio import is missing.
  */
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { Child, residentMb, runChild } from "./processes.ts";
 import type { Outcome } from "./processes.ts";
@@ -30,6 +31,8 @@ export interface RunRecord {
   readonly result?: ResultLine;
   readonly reason?: string;
   readonly wall_seconds: number;
+  /** The machine's 1-minute load average when the run started: how noisy its neighbourhood was. */
+  readonly load1?: number;
 }
 
 /** How to start each kind of process for one implementation. */
@@ -157,6 +160,8 @@ async function runServer(launcher: Launcher, workload: Workload, options: Execut
 }
 
 /** Runs one implementation of one workload once. */
-export function execute(launcher: Launcher, workload: Workload, options: ExecuteOptions): Promise<RunRecord> {
-  return workload.server === undefined ? runPlain(launcher, workload, options) : runServer(launcher, workload, options);
+export async function execute(launcher: Launcher, workload: Workload, options: ExecuteOptions): Promise<RunRecord> {
+  const load1 = Math.round((loadavg()[0] ?? 0) * 100) / 100;
+  const record = await (workload.server === undefined ? runPlain(launcher, workload, options) : runServer(launcher, workload, options));
+  return { ...record, load1 };
 }

@@ -16,6 +16,8 @@ export interface Machine {
   readonly uvloop: string;
   readonly commit: string;
   readonly loadavg: readonly number[];
+  /** The lowest and highest 1-minute load average seen at the start of a run (filled in at the end). */
+  readonly load_during?: readonly [number, number];
 }
 
 export interface RunConfig {
@@ -114,7 +116,9 @@ export function markdown(summaries: readonly WorkloadSummary[], machine: Machine
     `Generated ${machine.date} by \`pnpm --filter @aio-apps/bench bench${config.quick ? " --quick" : ""}\`: ` +
       `${config.runs} run(s) of each process, medians shown${config.quick ? "; **quick sizes, a smoke test, not figures to quote**" : ""}.`,
     "",
-    `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memory_gib} GiB, ${machine.os}, load average at start ${machine.loadavg.map((x) => x.toFixed(2)).join(" ")}.`,
+    `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memory_gib} GiB, ${machine.os}; 1-minute load average ` +
+      `${machine.load_during === undefined ? machine.loadavg[0]?.toFixed(2) ?? "?" : `from ${machine.load_during[0].toFixed(1)} to ${machine.load_during[1].toFixed(1)}`} during the runs` +
+      ` (with ${machine.cores} cores, a load above ${machine.cores} means the figures were taken on a busy machine).`,
     `Node ${machine.node} (aio and raw Node); CPython ${machine.cpython}; uvloop: ${machine.uvloop}. Commit ${machine.commit}.`,
     "",
     "Ratios are @aio's median over the reference's median from this same run (BENCH.md: never compare absolute",

@@ -1,5 +1,6 @@
 /** Validation of callbacks and the trailing `{ context }` option. Mirrors CPython 3.13 base_events._check_callback. */
 import { Context } from "@aio/core";
+import { toText } from "./format.js";
 
 const AsyncFunction = (async () => {}).constructor;
 const AsyncGeneratorFunction = async function* () {}.constructor;
@@ -20,7 +21,7 @@ export function checkCallback(callback: unknown, method: string): void {
 function describe(value: unknown): string {
   if (value === null || value === undefined) return "None";
   if (typeof value === "string") return `'${value}'`;
-  return String(value);
+  return toText(value);
 }
 
 /**
@@ -38,8 +39,8 @@ export function splitContextOption(args: unknown[]): Context | null | undefined 
   if (keys.length !== 1 || keys[0] !== "context") return undefined;
   const context = (last as { context: unknown }).context;
   if (context !== null && context !== undefined && !(context instanceof Context)) {
-    throw new TypeError(`context must be a Context, got ${String(context)}`);
+    throw new TypeError(`context must be a Context, got ${toText(context)}`);
   }
   args.pop();
-  return (context ?? undefined) === undefined ? undefined : (context as Context);
+  return context ?? undefined;
 }

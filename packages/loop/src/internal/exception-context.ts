@@ -1,20 +1,21 @@
 /** Text of the default exception handler. Mirrors CPython 3.13 BaseEventLoop.default_exception_handler. */
 import type { ExceptionContext } from "@aio/core";
+import { toText } from "./format.js";
 
 function repr(value: unknown): string {
   if (value === null || value === undefined) return "None";
   if (typeof value === "string") return `'${value}'`;
   if (typeof value === "object" || typeof value === "function") {
-    const text = String(value);
+    const text = toText(value);
     if (text !== "[object Object]") return text;
     try {
       return JSON.stringify(value);
     } catch {
       // A cyclic object has no JSON form; its class name is the best short description.
-      return `<${(value as object).constructor?.name ?? "object"}>`;
+      return `<${value.constructor?.name ?? "object"}>`;
     }
   }
-  return String(value);
+  return toText(value);
 }
 
 /** The log text (message, then `key: value` lines in sorted key order) and the exception to append. */
@@ -26,8 +27,8 @@ export function formatExceptionContext(context: ExceptionContext): [string, unkn
     const value = context[key];
     if (value === undefined) continue;
     let text: string;
-    if (key === "source_traceback") text = `Object created at (most recent call last):\n${String(value)}`;
-    else if (key === "handle_traceback") text = `Handle created at (most recent call last):\n${String(value)}`;
+    if (key === "source_traceback") text = `Object created at (most recent call last):\n${toText(value)}`;
+    else if (key === "handle_traceback") text = `Handle created at (most recent call last):\n${toText(value)}`;
     else text = repr(value);
     lines.push(`${key}: ${text}`);
   }

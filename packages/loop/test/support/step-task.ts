@@ -57,7 +57,7 @@ export class StepTask<T = unknown> extends Future<T> implements TaskFrame {
     this._coro = coro;
     this._name = options.name ?? `Task-${++counter}`;
     this._context = options.context ?? copyContext();
-    (this._loop as Loop)._pushReady(new StepHandle(this.toString(), () => this.start()));
+    this._loop._pushReady(new StepHandle(this.toString(), () => this.start()));
   }
 
   get _frameTask(): object {
@@ -77,7 +77,7 @@ export class StepTask<T = unknown> extends Future<T> implements TaskFrame {
   }
 
   private get loop(): Loop {
-    return this._loop as Loop;
+    return this._loop;
   }
 
   private start(): void {

@@ -10,5 +10,5 @@ export function pythonRepr(value: unknown): string {
   if (typeof value === "string") return `'${value.replaceAll("\\", "\\\\").replaceAll("'", "\\'")}'`;
   if (typeof value === "number" || typeof value === "bigint") return String(value);
   if (Array.isArray(value)) return `[${value.map(pythonRepr).join(", ")}]`;
-  return String(value);
+  return (value as { toString(): string }).toString();
 }

@@ -35,3 +35,12 @@ export function checkNoArguments(cls: string, args: ArrayLike<unknown>): void {
   }
   throw new TypeError(`${cls}.__init__() takes 1 positional argument but ${args.length + 1} were given`);
 }
+
+/** Shows a bad argument in a message: strings quoted, everything else as `String()` gives it. */
+export function describeValue(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (value !== null && typeof value === "object") {
+    return `a ${(value as { constructor?: { name?: string } }).constructor?.name ?? "object"}`;
+  }
+  return String(value);
+}
