@@ -41,7 +41,6 @@ import type {
 import { Future, Settler, reprValue } from "@aio/futures";
 import type { AwaitingTask } from "@aio/futures";
 
-type Loop = AbstractEventLoop & LoopInternals;
 type Resolve = (value: unknown) => void;
 type Reject = (error: unknown) => void;
 
@@ -109,11 +108,11 @@ export class Task<T = unknown> extends Future<T> implements AwaitingTask, TaskFr
     this._coro = coro;
     this._name = options.name === null || options.name === undefined ? `Task-${++taskNameCounter}` : String(options.name);
     this._ctx = options.context ?? (contextVarsTouched ? copyContext() : null);
-    this._step = new StepHandle(this as Task<unknown>);
-    registerTask(this as Task<unknown>);
+    this._step = new StepHandle(this);
+    registerTask(this);
     if (options.eagerStart === true && this._loop.isRunning()) {
       // Python's __eager_start: the first step runs now, inside the caller's step.
-      startCoroutine(this as Task<unknown>);
+      startCoroutine(this);
     } else {
       this._scheduleStep(STEP_START, null, null, undefined);
     }
@@ -223,13 +222,13 @@ export class Task<T = unknown> extends Future<T> implements AwaitingTask, TaskFr
   _awaitOn(future: Future<unknown>, resolve: Resolve, reject: Reject): void {
     const loop = this._loop;
     if (future._loop !== (loop as AbstractEventLoop)) {
-      scheduleThrow(this as Task<unknown>, reject, new RuntimeError(
+      scheduleThrow(this, reject, new RuntimeError(
         `Task ${this.toString()} got Future ${future.toString()} attached to a different loop`,
       ));
       return;
     }
     if (future === (this as Future<unknown>)) {
-      scheduleThrow(this as Task<unknown>, reject, new RuntimeError(`Task cannot await on itself: ${this.toString()}`));
+      scheduleThrow(this, reject, new RuntimeError(`Task cannot await on itself: ${this.toString()}`));
       return;
     }
     this._supersedeWait();
@@ -251,7 +250,7 @@ export class Task<T = unknown> extends Future<T> implements AwaitingTask, TaskFr
   /** Queues a step (Python: `call_soon(self.__step)`), reusing the task's handle when free. @internal */
   _scheduleStep(kind: number, resolve: Resolve | null, reject: Reject | null, value: unknown): void {
     let handle = this._step;
-    if (handle._kind !== STEP_NONE) handle = new StepHandle(this as Task<unknown>);
+    if (handle._kind !== STEP_NONE) handle = new StepHandle(this);
     handle._kind = kind;
     handle._resolve = resolve;
     handle._reject = reject;
@@ -306,7 +305,7 @@ export class Task<T = unknown> extends Future<T> implements AwaitingTask, TaskFr
   /** The coroutine returned `value`. @internal */
   _finish(value: T): void {
     if (this._state !== 0) {
-      reportAlreadyDone(this as Task<unknown>, null, value);
+      reportAlreadyDone(this, null, value);
       this._afterDone();
       return;
     }
@@ -323,7 +322,7 @@ export class Task<T = unknown> extends Future<T> implements AwaitingTask, TaskFr
   /** The coroutine threw `error`. @internal */
   _fail(error: unknown): void {
     if (this._state !== 0) {
-      reportAlreadyDone(this as Task<unknown>, null, error);
+      reportAlreadyDone(this, null, error);
       this._afterDone();
       return;
     }
@@ -343,7 +342,7 @@ export class Task<T = unknown> extends Future<T> implements AwaitingTask, TaskFr
 
   /** @internal */
   _afterDone(): void {
-    tasksByLoop.get(this._loop)?.delete(this as Task<unknown>);
+    tasksByLoop.get(this._loop)?.delete(this);
     this._loop._stepSuspended(this);
   }
 
@@ -433,7 +432,7 @@ function reportAlreadyDone(task: Task<unknown>, handle: StepHandle | null, value
   const error = new InvalidStateError(`_step(): already done: ${task.toString()}, ${reprValue(value)}`);
   const context: Record<string, unknown> = { message: "Exception in callback Task.__step()", exception: error };
   if (handle !== null) context.handle = handle;
-  task._loop.callExceptionHandler(context as never);
+  task._loop.callExceptionHandler(context);
 }
 
 /** The first step: Python's `__step` scheduled by `Task.__init__`. */

@@ -7,8 +7,8 @@ import { CancelledError, RuntimeError } from "@aio/core";
 import type { AbstractFuture } from "@aio/core";
 import type { BaseEventLoop } from "@aio/loop";
 import { Future } from "@aio/futures";
-import { GatheringFuture, Task, ensureFuture, gather, sleep } from "../src/index.js";
-import type { Awaitable } from "../src/index.js";
+import { Task, ensureFuture, gather, sleep } from "../src/index.js";
+import type { Awaitable , GatheringFuture} from "../src/index.js";
 import { captureExceptions, collectGarbage, makeLoop, makeVirtualLoop, runBriefly } from "./support/loop.js";
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
@@ -41,7 +41,7 @@ const flavours: Flavour[] = [
     name: "futures",
     wrap: (futures) => futures,
     // Boxed: an async function returning a future would adopt (await) it.
-    gather: async (_loop, items, options) => [(options === undefined ? gather(items as never) : gather(items as never, options)) as Future<unknown[]>],
+    gather: async (_loop, items, options) => [(options === undefined ? gather(items as never) : gather(items as never, options))],
   },
   {
     // CoroutineGatherTests: each child is a coroutine awaiting the future, gathered inside the loop.
@@ -49,7 +49,7 @@ const flavours: Flavour[] = [
     wrap: (futures) => futures.map((fut) => async () => await fut),
     gather: async (loop, items, options) => {
       return loop.runUntilComplete(async () => [
-        (options === undefined ? gather(items as never) : gather(items as never, options)) as Future<unknown[]>,
+        (options === undefined ? gather(items as never) : gather(items as never, options)),
       ]);
     },
   },

@@ -58,7 +58,7 @@ describe("shield", () => {
     expect(outer.cancelled()).toBe(true);
     expect(inner.cancelled()).toBe(false);
     expect(outer._callbacks === null ? 0 : outer._callbacks.length).toBe(0);
-    expect((inner as Future<unknown>)._callbacks).toBeNull();
+    expect((inner)._callbacks).toBeNull();
     inner.cancel();
   });
 

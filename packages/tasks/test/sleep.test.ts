@@ -45,7 +45,7 @@ describe("sleep", () => {
     loop.callLater = ((delay: number, callback: (...args: unknown[]) => unknown, ...args: unknown[]) => {
       handle = originalCallLater(delay, callback, ...args);
       return handle;
-    }) as typeof loop.callLater;
+    });
     await runBriefly(loop);
     expect(handle!._cancelled).toBe(false);
     t.cancel();

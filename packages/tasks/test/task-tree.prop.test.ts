@@ -74,7 +74,7 @@ async function execute(node: TreeNode, state: RunState): Promise<unknown> {
         return await state.loop.createTask(() => execute(node.child, state));
     }
   } finally {
-    state.finallyCount[id]! += 1;
+    state.finallyCount[id] += 1;
   }
 }
 
@@ -90,7 +90,7 @@ async function runTree(root: TreeNode, cancelPlan: { at: number; index: number }
   });
   loop.setTaskFactory((factoryLoop, coro, options) => {
     const task = new Task(coro, { loop: factoryLoop, ...options });
-    state.tasks.push(task as Task<unknown>);
+    state.tasks.push(task);
     return task;
   });
   const ownTimers: TimerHandle[] = [];
