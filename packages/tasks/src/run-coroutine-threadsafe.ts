@@ -52,6 +52,7 @@ export function runCoroutineThreadsafe<T>(coro: Coroutine<T>, loop: AbstractEven
   future.result = () => {
     if (state === "pending") throw new InvalidStateError("Result is not ready.");
     if (state === "cancelled") throw new CancelledError();
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- the coroutine's own error, raised as is (Future.result).
     if (failure !== undefined) throw failure;
     return value as T;
   };

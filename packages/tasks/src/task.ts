@@ -359,6 +359,7 @@ export class Task<T = unknown> extends Future<T> implements AwaitingTask, TaskFr
 }
 
 function cancelledErrorFor(msg: unknown): CancelledError {
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- Python's str(msg): any value may be a cancel message.
   return msg === undefined || msg === null ? new CancelledError() : new CancelledError(String(msg));
 }
 

@@ -21,9 +21,14 @@ async function tryIterator<T>(awaitables: Iterable<Awaitable<T>>): Promise<T[]> 
   return values;
 }
 
+/** TypeScript types a for-await element as Awaited<…>, so a finished future reads as its result type. */
+function finished<T>(element: unknown): AbstractFuture<T> {
+  return element as AbstractFuture<T>;
+}
+
 async function tryAsyncIterator<T>(awaitables: Iterable<Awaitable<T>>): Promise<T[]> {
   const values: T[] = [];
-  for await (const f of asCompleted(awaitables)) values.push(await f);
+  for await (const f of asCompleted(awaitables)) values.push(await finished<T>(f));
   return values;
 }
 
@@ -83,11 +88,11 @@ describe("asCompleted", () => {
           for (const f of iterator) collected.push(await f);
         } else {
           for await (const f of iterator) {
-            collected.push(await f);
+            collected.push(await finished<number>(f));
             if (++iterations === 2) break;
           }
           expect(collected).toHaveLength(2);
-          for await (const f of iterator) collected.push(await f);
+          for await (const f of iterator) collected.push(await finished<number>(f));
         }
         return collected;
       });
@@ -102,8 +107,7 @@ describe("asCompleted", () => {
         const futs: Awaitable<string>[] =
           style === "plain iterator" ? [...asCompleted(fs)] : await (async () => {
             const out: AbstractFuture<string>[] = [];
-            // TypeScript types a for-await element as Awaited<…>, so a future reads as its result type.
-            for await (const f of asCompleted(fs)) out.push(f as unknown as AbstractFuture<string>);
+            for await (const f of asCompleted(fs)) out.push(finished<string>(f));
             return out;
           })();
         expect(futs).toHaveLength(2);
@@ -165,7 +169,7 @@ describe("asCompleted", () => {
     const res = await loop.runUntilComplete(new Task(async () => {
       const values: [number, unknown][] = [];
       try {
-        for await (const f of asCompleted([a, b], { timeout: 0.12 })) values.push([1, await f]);
+        for await (const f of asCompleted([a, b], { timeout: 0.12 })) values.push([1, await finished<string>(f)]);
       } catch (error) {
         if (!(error instanceof TimeoutError)) throw error;
         values.push([2, error]);

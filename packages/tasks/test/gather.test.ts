@@ -63,7 +63,7 @@ describe("gather", () => {
       for (const options of [undefined, { returnExceptions: false }, { returnExceptions: true }]) {
         it(`resolves with the results in argument order (${JSON.stringify(options)})`, async () => {
           const loop = makeLoop();
-          const [a, b, c] = [loop.createFuture(), loop.createFuture(), loop.createFuture()] as Future<number>[];
+          const [a, b, c] = [loop.createFuture<number>(), loop.createFuture<number>(), loop.createFuture<number>()];
           const [fut] = await flavour.gather(loop, flavour.wrap([a!, b!, c!] as Future<unknown>[]), options);
           const cb = vi.fn();
           fut.addDoneCallback(cb);
@@ -84,7 +84,7 @@ describe("gather", () => {
       it("raises the first exception and ignores what finishes later", async () => {
         const loop = makeLoop();
         const calls = captureExceptions(loop);
-        const [a, b, c, d, e] = Array.from({ length: 5 }, () => loop.createFuture()) as Future<unknown>[];
+        const [a, b, c, d, e] = Array.from({ length: 5 }, () => loop.createFuture<unknown>());
         const [fut] = await flavour.gather(loop, flavour.wrap([a!, b!, c!, d!, e!]));
         const cb = vi.fn();
         fut.addDoneCallback(cb);
@@ -106,7 +106,7 @@ describe("gather", () => {
       // mirrors test_tasks.py::test_return_exceptions
       it("puts exceptions in the results with returnExceptions", async () => {
         const loop = makeLoop();
-        const [a, b, c, d] = Array.from({ length: 4 }, () => loop.createFuture()) as Future<unknown>[];
+        const [a, b, c, d] = Array.from({ length: 4 }, () => loop.createFuture<unknown>());
         const [fut] = await flavour.gather(loop, flavour.wrap([a!, b!, c!, d!]), { returnExceptions: true });
         const cb = vi.fn();
         fut.addDoneCallback(cb);
