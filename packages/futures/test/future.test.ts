@@ -420,6 +420,29 @@ describe("Future (promise interoperability, addition)", () => {
     expect(finallyRan).toBe(true);
   });
 
+  it("settles an await on a done future synchronously, as Python's await does not suspend", () => {
+    const f = newFuture<number>();
+    f.setResult(5);
+    const seen: unknown[] = [];
+    f._await(
+      (value) => seen.push(value),
+      (error) => seen.push(error),
+    );
+    expect(seen).toEqual([5]);
+  });
+
+  it("registers a promise resolver as a waiter on a pending future", async () => {
+    const f = newFuture<number>();
+    const awaited = f.then((value) => value * 2);
+    expect(f.toString()).toBe("<Future pending cb=[<promise resolver>]>");
+    // A waiter is not a callback: removeDoneCallback does not see it.
+    expect(f.removeDoneCallback(() => {})).toBe(0);
+    f.setResult(21);
+    expect(loop._ready).toHaveLength(1);
+    await runBriefly(loop);
+    expect(await awaited).toBe(42);
+  });
+
   it("works with Promise.all", async () => {
     const a = newFuture<number>();
     const b = newFuture<number>();

@@ -66,6 +66,16 @@ describe("wrapFuture", () => {
     expect(f2.result()).toBe(1);
   });
 
+  it("follows a thenable that is not a Promise", async () => {
+    const thenable: PromiseLike<string> = {
+      then(onFulfilled) {
+        return Promise.resolve(onFulfilled?.("from thenable")) as never;
+      },
+    };
+    const f2 = wrapFuture(thenable, { loop: asLoop(loop) }) as Future<string>;
+    expect(await runUntilComplete(loop, f2)).toBe("from thenable");
+  });
+
   // mirrors test_futures.py::test_wrap_future_future
   it("returns an aio future as is", () => {
     const f1 = new Future({ loop: asLoop(loop) });

@@ -57,6 +57,8 @@ import { installIOMethods } from "./io-methods.js";
 import type { IOMethods } from "./io-methods.js";
 
 const RESOLVED = Promise.resolve();
+/** Longest run of busy iterations, in ms, chained without yielding to Node's event loop. */
+const HOST_YIELD_MS = 0.5;
 /** Promise jobs to wait for a resumed task before assuming it awaits something foreign. */
 const MAX_PUMP_TICKS = 64;
 const MIN_SCHEDULED_TIMER_HANDLES = 100;
@@ -157,6 +159,8 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
   _armedWhen = Infinity;
   /** @internal */
   _stopResolve: (() => void) | null = null;
+  /** performance.now() when the loop last ran from a Node macrotask. @internal */
+  _lastHostTurn = 0;
 
   /** @internal */
   readonly _pump = (): void => {
@@ -185,11 +189,18 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
 
   /** @internal */
   readonly _iterate = (): void => {
+    this._lastHostTurn = performance.now();
     this._waitKind = WAIT_NONE;
     this._waitImmediate = null;
     this._waitTimer = null;
     this._armedWhen = Infinity;
     frameStorage.exit(this._runOnce);
+  };
+
+  /** The next iteration, chained as a promise job (queued from loop code, so in the root frame). @internal */
+  readonly _iterateChained = (): void => {
+    this._waitKind = WAIT_NONE;
+    this._runOnce();
   };
 
   // ---------------------------------------------------------------- lifecycle
@@ -504,7 +515,15 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
   _scheduleIteration(): void {
     if (this._ready.length > 0 || this._stopping) {
       this._waitKind = WAIT_IMMEDIATE;
-      this._waitImmediate = setImmediate(this._iterate);
+      // Python polls I/O with a zero timeout between busy iterations. A Node macrotask per
+      // iteration costs microseconds (W4 lock ping-pong: ~2 iterations per acquisition), so
+      // busy iterations chain as promise jobs and yield to Node's event loop (I/O, timers,
+      // nextTick) once HOST_YIELD_MS have passed since the last turn.
+      if (performance.now() - this._lastHostTurn < HOST_YIELD_MS) {
+        void RESOLVED.then(this._iterateChained);
+      } else {
+        this._waitImmediate = setImmediate(this._iterate);
+      }
       return;
     }
     this._dropCancelledTimers();

@@ -3,7 +3,17 @@
  * Mirrors CPython 3.13 asyncio/events.py (Handle, TimerHandle).
  */
 import type { AbstractHandle, AbstractTimerHandle, Context, ExceptionContext } from "@aio/core";
+import { contextVarsTouched, currentContext } from "@aio/core";
 import { formatCallbackSource } from "./internal/format.js";
+
+/**
+ * The first ContextVar.set of the process happened inside a context-less callback, in the
+ * loop's (then empty) context: empty it again, as Python drops the callback's copy.
+ */
+function discardFirstWrites(): void {
+  const context = currentContext();
+  if (context._data.size > 0) context._data = new Map();
+}
 
 /** What a handle needs from its loop. @internal */
 export interface HandleLoop {
@@ -69,6 +79,11 @@ export class Handle implements AbstractHandle {
   _run(): void {
     const callback = this._callback as (...args: unknown[]) => unknown;
     const args = this._args as unknown[];
+    // No captured context: the handle was made before any ContextVar was set, when every context
+    // was empty. Python runs it in a copy of that empty context, so writes it makes must not
+    // stay in the loop's context: keep the mapping from before and put it back afterwards.
+    const ambient = this._context === null && contextVarsTouched ? currentContext() : null;
+    const before = ambient === null ? null : ambient._data;
     try {
       if (this._context !== null) {
         this._context.run(callback, ...args);
@@ -88,6 +103,9 @@ export class Handle implements AbstractHandle {
       };
       if (this._sourceTraceback !== undefined) context.source_traceback = this._sourceTraceback;
       this._loop.callExceptionHandler(context);
+    } finally {
+      if (ambient !== null) ambient._data = before as typeof ambient._data;
+      else if (this._context === null && contextVarsTouched) discardFirstWrites();
     }
   }
 

@@ -22,4 +22,4 @@ export function createEagerTaskFactory(TaskClass: TaskConstructor): TaskFactory 
  * The eager factory of the default Task: `loop.setTaskFactory(eagerTaskFactory)`.
  * @see https://docs.python.org/3/library/asyncio-task.html#asyncio.eager_task_factory
  */
-export const eagerTaskFactory: TaskFactory = createEagerTaskFactory(Task as TaskConstructor);
+export const eagerTaskFactory: TaskFactory = createEagerTaskFactory(Task);

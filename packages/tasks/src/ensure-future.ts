@@ -43,7 +43,7 @@ export interface EnsureFutureOptions {
 export function ensureFuture<T>(value: Awaitable<T>, options: EnsureFutureOptions = {}): AbstractFuture<T> {
   const loop = options.loop ?? null;
   if (isFuture(value)) {
-    const future = value as AbstractFuture<T>;
+    const future = value;
     if (loop !== null && loop !== future.getLoop()) {
       throw new RangeError("The future belongs to a different loop than the one specified as the loop argument");
     }
@@ -52,8 +52,8 @@ export function ensureFuture<T>(value: Awaitable<T>, options: EnsureFutureOption
   let coro: Coroutine<T>;
   if (typeof value === "function") {
     coro = value;
-  } else if (value !== null && typeof value === "object" && typeof (value as PromiseLike<T>).then === "function") {
-    const awaitable = value as PromiseLike<T>;
+  } else if (value !== null && typeof value === "object" && typeof value.then === "function") {
+    const awaitable = value;
     // Python's _wrap_awaitable; awaiting through an aio future keeps the task cancellable.
     coro = () => awaitPromise(awaitable);
   } else {

@@ -95,6 +95,7 @@ export function gather(...args: unknown[]): Future<unknown[]> {
       for (const child of children) {
         if (child.cancelled()) {
           const message = (child as Future<unknown>)._cancelMessage;
+          // eslint-disable-next-line @typescript-eslint/no-base-to-string -- Python's str(msg): any value may be a cancel message.
           results.push(new CancelledError(message === undefined || message === null ? "" : String(message)));
         } else {
           const error = child.exception();

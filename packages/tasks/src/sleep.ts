@@ -33,7 +33,7 @@ function yieldOnce<T>(result: T): Promise<T> {
       task._yield(resolve as (value: unknown) => void, reject, result);
     } else {
       const loop = getRunningLoop() as Loop;
-      loop._callSoon(resolve as (...args: never[]) => unknown, [result], null);
+      loop._callSoon(resolve, [result], null);
     }
   });
 }

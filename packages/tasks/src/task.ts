@@ -34,7 +34,6 @@ import type {
   AbstractEventLoop,
   AbstractFuture,
   Coroutine,
-  LoopInternals,
   ReadyHandle,
   TaskFrame,
 } from "@aio/core";

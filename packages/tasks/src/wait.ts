@@ -104,6 +104,6 @@ export function checkTimeout(timeout: unknown): void {
 
 function describe(value: unknown): string {
   if (value === null || value === undefined) return "None";
-  if (typeof value === "object") return (value as object).constructor?.name ?? "object";
+  if (typeof value === "object") return value.constructor?.name ?? "object";
   return typeof value;
 }

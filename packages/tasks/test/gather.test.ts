@@ -64,15 +64,15 @@ describe("gather", () => {
         it(`resolves with the results in argument order (${JSON.stringify(options)})`, async () => {
           const loop = makeLoop();
           const [a, b, c] = [loop.createFuture<number>(), loop.createFuture<number>(), loop.createFuture<number>()];
-          const [fut] = await flavour.gather(loop, flavour.wrap([a!, b!, c!] as Future<unknown>[]), options);
+          const [fut] = await flavour.gather(loop, flavour.wrap([a, b, c] as Future<unknown>[]), options);
           const cb = vi.fn();
           fut.addDoneCallback(cb);
-          b!.setResult(1);
-          a!.setResult(2);
+          b.setResult(1);
+          a.setResult(2);
           await runLoop(loop);
           expect(cb).not.toHaveBeenCalled();
           expect(fut.done()).toBe(false);
-          c!.setResult(3);
+          c.setResult(3);
           await runLoop(loop);
           expect(cb).toHaveBeenCalledOnce();
           expect(cb).toHaveBeenCalledWith(fut);

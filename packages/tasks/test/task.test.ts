@@ -993,7 +993,6 @@ describe("Task", () => {
   }
 
   describe("exception was never retrieved", () => {
-    // mirrors test_tasks.py::test_log_traceback
     it("is reported for a failed task that is garbage collected", async () => {
       const loop = makeLoop();
       const calls = captureExceptions(loop);
