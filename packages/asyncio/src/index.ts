@@ -19,3 +19,6 @@ export { newEventLoop } from "@aio/policy";
 // Both @aio/core (the loop interface) and @aio/tasks declare the same options shape; the
 // module-level createTask's is the one users meet.
 export type { CreateTaskOptions } from "@aio/tasks";
+// Both @aio/loop (executor jobs) and @aio/tasks (runCoroutineThreadsafe) describe Python's
+// concurrent.futures.Future; the executor's is the fuller one.
+export type { ConcurrentFuture } from "@aio/loop";

@@ -5,5 +5,6 @@ export { EventLoop, newEventLoop, _setNewEventLoopFactory } from "./event-loop.j
 export { IO_METHODS } from "./io-methods.js";
 export type { IOMethod, IOMethodName, IOMethods } from "./io-methods.js";
 export { ThreadPoolExecutor, exportedFunction } from "./thread-pool-executor.js";
+export type { ConcurrentFuture, ThreadPoolExecutorOptions, ExecutorShutdownOptions } from "./thread-pool-executor.js";
 export { VirtualTimeEventLoop } from "./virtual-time-event-loop.js";
 export type { VirtualTimeEventLoopOptions } from "./virtual-time-event-loop.js";

@@ -100,12 +100,13 @@ export class Runner implements AsyncContextManager<Runner> {
 
   /**
    * Runs the coroutine thunk to completion on the runner's loop and returns its result.
-   * @throws TypeError if `coro` is not a function (Python's ValueError); RuntimeError if a
+   * @throws RangeError if `coro` is not a function (Python's ValueError); RuntimeError if a
    * loop is running; KeyboardInterrupt after SIGINT.
    */
   async run<T>(coro: Coroutine<T>, options: { context?: Context | null } = {}): Promise<T> {
     if (typeof coro !== "function") {
-      throw new TypeError(`a coroutine was expected, got ${String(coro)}`);
+      // API.md maps Python's ValueError here to RangeError.
+      throw new RangeError(`a coroutine was expected, got ${String(coro)}`);
     }
     if (_getRunningLoop() !== null) {
       throw new RuntimeError("Runner.run() cannot be called from a running event loop");

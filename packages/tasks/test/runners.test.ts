@@ -73,13 +73,12 @@ describe("run", () => {
     expect(error).toEqual(new RangeError("spam"));
   });
 
-  // Differs from CPython: Python raises ValueError; a value that is not a function is the wrong
-  // kind of argument, so this is a TypeError. A plain function is accepted as a thunk, since
+  // Python's ValueError is a RangeError (API.md). A plain function is accepted as a thunk, since
   // JavaScript cannot tell a coroutine function from one that returns a promise.
   // mirrors test_runners.py::test_asyncio_run_only_coro
   it.each([1, null, {}])("rejects %s, which is not a coroutine function", async (value) => {
     const error = await catchError(() => run(value as unknown as () => Promise<void>));
-    expect(error).toBeInstanceOf(TypeError);
+    expect(error).toBeInstanceOf(RangeError);
     expect((error as Error).message).toMatch(/^a coroutine was expected, got /);
   });
 
@@ -331,7 +330,7 @@ describe("Runner", () => {
     const runner = makeRunner();
     await expect(runner.run(123 as unknown as () => Promise<void>)).rejects.toThrow(/^a coroutine was expected/);
     const fut = runner.getLoop().createFuture();
-    await expect(runner.run(fut as unknown as () => Promise<void>)).rejects.toThrow(TypeError);
+    await expect(runner.run(fut as unknown as () => Promise<void>)).rejects.toThrow(RangeError);
   });
 
   // mirrors test_runners.py::test_explicit_close
