@@ -11,7 +11,7 @@ import type { Context } from "./context.js";
 /** A callback given to `addDoneCallback`: called with the finished future. */
 export type DoneCallback<F> = (future: F) => void;
 
-/** What every @aio future offers (Python's future protocol, `asyncio.isfuture`). */
+/** What every `@aio` future offers (Python's future protocol, `asyncio.isfuture`). */
 export interface AbstractFuture<T = unknown> extends PromiseLike<T> {
   /** Marks the object as an asyncio future (Python's `_asyncio_future_blocking` duck-typing). */
   readonly _asyncioFutureBlocking: boolean;
@@ -39,7 +39,7 @@ export interface AbstractTimerHandle extends AbstractHandle {
   when(): number;
 }
 
-/** A coroutine, in @aio: a thunk that starts the async work when called. */
+/** A coroutine, in `@aio`: a thunk that starts the async work when called. */
 export type Coroutine<T> = () => PromiseLike<T> | T;
 
 /** Python's `concurrent.futures.Executor`, as far as `runInExecutor` uses it. */

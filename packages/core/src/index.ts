@@ -42,6 +42,7 @@ export {
   copyContext,
   currentContext,
   frameStorage,
+  runInRootContext,
   contextVarsTouched,
 } from "./context.js";
 export type { ContextVarOptions, TaskFrame } from "./context.js";

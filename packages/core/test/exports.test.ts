@@ -71,6 +71,7 @@ describe("@aio/core exports", () => {
         "getRunningLoop",
         "isCancelledError",
         "logger",
+        "runInRootContext",
         "setLogger",
       ]
     `);

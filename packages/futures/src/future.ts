@@ -412,7 +412,7 @@ export function awaitFuture<T>(future: Future<T>): Promise<T> {
 }
 
 /**
- * True for @aio futures and tasks, and any object following the asyncio future protocol.
+ * True for `@aio` futures and tasks, and any object following the asyncio future protocol.
  * @see https://docs.python.org/3/library/asyncio-future.html#asyncio.isfuture
  */
 export function isFuture(value: unknown): value is AbstractFuture<unknown> {
@@ -456,7 +456,7 @@ function callbackName(entry: unknown): string {
   return name === "Settler" ? "<promise resolver>" : `${name}.__wakeup()`;
 }
 
-/** A stack trace of the caller, without the frames inside @aio itself. @internal */
+/** A stack trace of the caller, without the frames inside `@aio` itself. @internal */
 export function captureStack(skipUntil?: unknown): string {
   const holder: { stack?: string } = {};
   Error.captureStackTrace(holder, skipUntil as (...args: never[]) => unknown);

@@ -31,7 +31,7 @@ import {
   _setRunningLoop,
   contextVarsTouched,
   copyContext,
-  frameStorage,
+  runInRootContext,
   logger,
 } from "@aio/core";
 import type {
@@ -194,7 +194,7 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
     this._waitImmediate = null;
     this._waitTimer = null;
     this._armedWhen = Infinity;
-    frameStorage.exit(this._runOnce);
+    runInRootContext(this._runOnce);
   };
 
   /** The next iteration, chained as a promise job (queued from loop code, so in the root frame). @internal */
@@ -221,7 +221,7 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
     _setRunningLoop(this);
     return new Promise<void>((resolve) => {
       this._stopResolve = resolve;
-      frameStorage.exit(() => this._scheduleIteration());
+      runInRootContext(() => this._scheduleIteration());
     });
   }
 
@@ -549,7 +549,7 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
     this._waitTimer = null;
     this._armedWhen = Infinity;
     this._waitKind = WAIT_IMMEDIATE;
-    frameStorage.exit(() => {
+    runInRootContext(() => {
       this._waitImmediate = setImmediate(this._iterate);
     });
   }
@@ -657,7 +657,7 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
     if (this._drainWait !== null) {
       clearImmediate(this._drainWait);
       this._drainWait = null;
-      frameStorage.exit(() => {
+      runInRootContext(() => {
         void RESOLVED.then(this._resumeBatch);
       });
     }

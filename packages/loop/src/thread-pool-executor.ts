@@ -262,11 +262,17 @@ export class ThreadPoolExecutor implements Executor {
   _onIdle: (() => void) | null = null;
 
   /**
+   * Makes an executor; nothing starts until the first submit.
+   * @param options `maxWorkers` and `threadNamePrefix` by name.
+   * @throws RangeError "max_workers must be greater than 0"; TypeError for a non-integer.
+   */
+  constructor(options?: ThreadPoolExecutorOptions);
+  /**
+   * Makes an executor with Python's positional arguments; nothing starts until the first submit.
    * @param maxWorkers most jobs running at once (default `min(32, availableParallelism() + 4)`).
    * @param threadNamePrefix Python's `thread_name_prefix` (kept for repr; Node threads are unnamed).
    * @throws RangeError "max_workers must be greater than 0"; TypeError for a non-integer.
    */
-  constructor(options?: ThreadPoolExecutorOptions);
   constructor(maxWorkers?: number | null, threadNamePrefix?: string | ThreadPoolExecutorOptions);
   constructor(
     maxWorkersOrOptions?: number | null | ThreadPoolExecutorOptions,

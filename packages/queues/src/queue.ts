@@ -259,7 +259,7 @@ export class Queue<T = unknown> extends _LoopBoundMixin implements AsyncIterable
   }
 
   /**
-   * Async iteration (an @aio addition): yields items as `get()` returns them, and ends when the
+   * Async iteration (an `@aio` addition): yields items as `get()` returns them, and ends when the
    * queue is shut down and drained. Call `taskDone()` per item if something `join`s the queue.
    */
   async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {

@@ -9,10 +9,10 @@
  * Python binds one socket per getaddrinfo entry.
  */
 import { lookup } from "node:dns/promises";
-import { existsSync, lstatSync, unlinkSync } from "node:fs";
+import { linkSync, lstatSync, renameSync, statSync, unlinkSync } from "node:fs";
 import * as net from "node:net";
 import * as tls from "node:tls";
-import { fromNodeError } from "@aio/core";
+import { fromNodeError, logger } from "@aio/core";
 import type { AbstractEventLoop, Transport } from "@aio/core";
 import { awaitFuture } from "@aio/futures";
 import type { Future } from "@aio/futures";
@@ -266,6 +266,19 @@ async function listen(loop: AbstractEventLoop, server: net.Server, options: net.
   }
 }
 
+/**
+ * Listen options that take over an already listening `net.Server`'s handle (Python's `sock=`).
+ * Node's `listen({ handle })` wants the libuv handle itself, not the Server wrapping it.
+ * @throws TypeError when `sock` is not a listening net.Server.
+ */
+function listeningHandle(sock: net.Server, backlog: number): net.ListenOptions {
+  const handle = (sock as net.Server & { _handle?: object | null })._handle;
+  if (!(sock instanceof net.Server) || handle === null || handle === undefined) {
+    throw new TypeError(`A listening net.Server was expected for sock, got ${String(sock)}`);
+  }
+  return { handle, backlog } as unknown as net.ListenOptions;
+}
+
 async function resolveHosts(host: string | readonly string[] | null, family: number | undefined): Promise<(string | null)[]> {
   if (host === null || host === "") return [null];
   const hosts = typeof host === "string" ? [host] : [...host];
@@ -306,7 +319,7 @@ export async function createServer(
       if (host !== null || port !== null) throw new RangeError("host/port and sock can not be specified at the same time");
       const [server, ctx] = makeNetServer(ssl, options.sslHandshakeTimeout);
       context = ctx;
-      await listen(loop, server, { handle: sock, backlog } as unknown as net.ListenOptions);
+      await listen(loop, server, listeningHandle(sock, backlog));
       servers.push(server);
     } else {
       const hosts = await resolveHosts(host, options.family);
@@ -334,7 +347,41 @@ export async function createServer(
   return server;
 }
 
-/** Listens on the Unix socket `path` and returns a Server. */
+/**
+ * libuv unlinks a Unix server's socket path whenever the server closes, by name. Python removes
+ * it only when `cleanup_socket` is set and the file is still the server's own (same inode). So
+ * when the file must survive (cleanup disabled, or replaced by someone else), it is hard-linked
+ * aside before the close and renamed back after it. Returns the "after close" step.
+ */
+function keepSocketFile(path: string): () => void {
+  const aside = `${path}.aio-keep-${process.pid}-${Date.now().toString(36)}`;
+  try {
+    linkSync(path, aside);
+  } catch {
+    // Nothing to keep (the file is gone) or no right to link: libuv's unlink decides.
+    return () => undefined;
+  }
+  return () => {
+    try {
+      renameSync(aside, path);
+    } catch (error) {
+      logger.error(`Unable to restore UNIX socket ${JSON.stringify(path)}: ${String(error)}`);
+    }
+  };
+}
+
+function inodeOf(path: string): number | null {
+  try {
+    return statSync(path).ino;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Listens on the Unix socket `path` (or takes over the listening Unix `sock`) and returns a Server.
+ * @throws RangeError for contradictory arguments; an OSError subclass when binding fails.
+ */
 export async function createUnixServer(
   loop: AbstractEventLoop,
   protocolFactory: ProtocolFactory,
@@ -343,30 +390,43 @@ export async function createUnixServer(
 ): Promise<Server> {
   const { ssl, sock = null, backlog = 100, startServing = true, cleanupSocket = true } = options;
   if (typeof ssl === "boolean" && ssl) throw new TypeError("ssl argument must be an SSLContext or None");
-  const [netServer, context] = makeNetServer(ssl, options.sslHandshakeTimeout);
+  let netServer: net.Server;
+  let context: unknown;
   if (path !== null) {
     if (sock !== null) throw new RangeError("path and sock can not be specified at the same time");
-    // Python removes a stale socket file left by a previous server.
-    if (existsSync(path)) {
-      try {
-        if (lstatSync(path).isSocket()) unlinkSync(path);
-      } catch (error) {
-        throw fromNodeError(error);
+    // CPython unix_events.py create_unix_server: remove a stale socket file left by a previous server.
+    try {
+      if (lstatSync(path).isSocket()) unlinkSync(path);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== "ENOENT") {
+        logger.error(`Unable to check or remove stale UNIX socket ${JSON.stringify(path)}: ${String(error)}`);
       }
     }
+    [netServer, context] = makeNetServer(ssl, options.sslHandshakeTimeout);
     await listen(loop, netServer, { path, backlog });
   } else {
     if (sock === null) throw new RangeError("path was not specified, and no sock specified");
-    await listen(loop, netServer, { handle: sock, backlog } as unknown as net.ListenOptions);
+    if (!(sock instanceof net.Server) || !sock.listening || typeof sock.address() !== "string") {
+      throw new TypeError(`A listening Unix net.Server was expected for sock, got ${String(sock)}`);
+    }
+    if (serverTlsOptions(ssl) !== null) {
+      // Differs from CPython: libuv cannot move a listening pipe to a new (TLS) server object.
+      throw new TypeError("ssl with a Unix sock is not supported: pass a path instead");
+    }
+    // libuv refuses to open a pipe fd twice (EEXIST), so the given server is taken over as it is.
+    netServer = sock;
+    Object.assign(netServer, { pauseOnConnect: true, allowHalfOpen: true });
+    context = null;
   }
+  const socketPath = netServer.address() as string;
+  const inode = socketPath.startsWith("\0") ? null : inodeOf(socketPath);
   const server = new Server(loop, [netServer], protocolFactory, context);
-  if (path !== null && cleanupSocket) {
-    server._onClosed = () => {
-      try {
-        if (existsSync(path) && lstatSync(path).isSocket()) unlinkSync(path);
-      } catch {
-        // The file may be gone already (removed by someone else): nothing to clean.
-      }
+  if (inode !== null) {
+    server._beforeClose = () => {
+      const current = inodeOf(socketPath);
+      // CPython unix_events.py _stop_serving: unlink only our own file, and only with cleanup_socket.
+      if (current === null || (cleanupSocket && current === inode)) return null;
+      return keepSocketFile(socketPath);
     };
   }
   if (startServing) {

@@ -43,8 +43,11 @@ export class Server implements TransportServer, AsyncContextManager<Server> {
   _held: Socket[] = [];
   /** @internal */
   _sslContext: unknown;
-  /** Called once every Node server closed (Unix socket cleanup). @internal */
-  _onClosed: (() => void) | null = null;
+  /**
+   * Runs just before the Node servers close; returns what to run right after (Unix socket
+   * cleanup: libuv unlinks the path synchronously inside `close()`). @internal
+   */
+  _beforeClose: (() => (() => void) | null) | null = null;
 
   /** @internal */
   constructor(loop: AbstractEventLoop, servers: NetServer[], protocolFactory: ProtocolFactory, sslContext: unknown) {
@@ -137,13 +140,9 @@ export class Server implements TransportServer, AsyncContextManager<Server> {
     const servers = this._servers;
     if (servers === null) return;
     this._servers = null;
-    let open = servers.length;
-    for (const server of servers) {
-      server.close(() => {
-        open -= 1;
-        if (open === 0) this._onClosed?.();
-      });
-    }
+    const afterClose = this._beforeClose?.() ?? null;
+    for (const server of servers) server.close();
+    afterClose?.();
     for (const sock of this._held.splice(0)) sock.destroy();
     this._serving = false;
     const forever = this._servingForeverFut;

@@ -260,7 +260,9 @@ export class SocketTransport extends Transport {
     }
     if (this._eof) throw new RuntimeError("Cannot call write() after write_eof()");
     if (data.length === 0) return;
-    if (this._connLost > 0) {
+    // After close() the Node socket is ended and cannot take writes: like Python after the
+    // connection is lost, drop the data (and warn once it keeps happening).
+    if (this._connLost > 0 || this._sock.writableEnded) {
       if (this._connLost >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) logger.warning("socket.send() raised exception.");
       this._connLost += 1;
       return;
@@ -288,14 +290,23 @@ export class SocketTransport extends Transport {
     if (this._closing) return;
     this._closing = true;
     this._sock.pause();
-    if (this._sock.destroyed) {
+    const sock = this._sock;
+    if (sock.destroyed) {
       this._scheduleConnectionLost(null);
       return;
     }
-    // Python closes the socket once the buffer is flushed, without waiting for the peer.
-    const sock = this._sock;
-    if (!sock.writableEnded) sock.end(() => sock.destroy());
-    else if (sock.writableFinished) sock.destroy();
+    if (!sock.writableEnded) sock.end();
+    if (this.getWriteBufferSize() === 0 && (sock as TLSSocket).encrypted !== true) {
+      // CPython selector_events.py _SelectorTransport.close: with nothing buffered,
+      // connection_lost is scheduled at once (call_soon), so `drain()` after `close()` sees the
+      // connection gone one iteration later. The bytes already written are in the kernel, and
+      // closing the socket (in _callConnectionLost) still sends them before the FIN.
+      this._scheduleConnectionLost(null);
+      return;
+    }
+    // Python closes the socket once the buffer is flushed, without waiting for the peer; over
+    // TLS, `end()` also sends close_notify first (Python's SSL shutdown).
+    if (sock.writableFinished) sock.destroy();
     else sock.once("finish", () => sock.destroy());
   }
 

@@ -168,7 +168,9 @@ export class StreamReaderProtocol extends FlowControlMixin {
   }
 
   override dataReceived(data: Uint8Array): void {
-    this._streamReader?.feedData(data);
+    // A transport hands over each chunk once (SocketTransport: Node's fresh `data` buffers), so
+    // the reader keeps it without copying; feedData's copy is for callers that reuse buffers.
+    this._streamReader?._feedOwned(data);
   }
 
   override eofReceived(): boolean {

@@ -62,7 +62,7 @@ export class StreamReader implements AsyncIterable<Buffer> {
     if (this._eof) info.push("eof");
     if (this._limit !== DEFAULT_LIMIT) info.push(`limit=${this._limit}`);
     if (this._waiter !== null) info.push(`waiter=${this._waiter.toString()}`);
-    if (this._exception !== null) info.push(`exception=${String(this._exception)}`);
+    if (this._exception !== null) info.push(`exception=${exceptionRepr(this._exception)}`);
     if (this._transport !== null) info.push(`transport=${String(this._transport)}`);
     if (this._paused) info.push("paused");
     return `<${info.join(" ")}>`;
@@ -122,10 +122,21 @@ export class StreamReader implements AsyncIterable<Buffer> {
   }
 
   /**
-   * Appends received bytes; pauses the transport when more than twice the limit is buffered.
+   * Appends received bytes (copied, as Python's `bytearray.extend`: the caller may reuse `data`);
+   * pauses the transport when more than twice the limit is buffered.
    * @throws RuntimeError "feed_data after feed_eof".
    */
   feedData(data: Uint8Array): void {
+    if (this._eof) throw new RuntimeError("feed_data after feed_eof");
+    if (data.length === 0) return;
+    this._feedOwned(Buffer.from(data));
+  }
+
+  /**
+   * feedData without the copy, for bytes nobody else holds (a Node socket's fresh `data`
+   * chunk): the transport path then copies each byte only when a read spans chunks. @internal
+   */
+  _feedOwned(data: Uint8Array): void {
     if (this._eof) throw new RuntimeError("feed_data after feed_eof");
     if (data.length === 0) return;
     this._buffer.push(data);
@@ -282,6 +293,12 @@ export class StreamReader implements AsyncIterable<Buffer> {
       yield line;
     }
   }
+}
+
+/** Python's repr of an exception: `RuntimeError()`, `ValueError('bad')`. */
+function exceptionRepr(error: unknown): string {
+  if (error instanceof Error) return `${error.name}(${error.message ? `'${error.message}'` : ""})`;
+  return String(error);
 }
 
 function toBytes(value: Uint8Array | string): Buffer {

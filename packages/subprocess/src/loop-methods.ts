@@ -5,6 +5,7 @@
  */
 import { Socket } from "node:net";
 import type { Readable, Writable } from "node:stream";
+import { fileURLToPath } from "node:url";
 import { _registerLoopMethods } from "@aio/core";
 import type { AbstractEventLoop, LoopMethodProvider } from "@aio/core";
 import { awaitFuture } from "@aio/futures";
@@ -15,12 +16,27 @@ import type { ReadPipeProtocol, WritePipeProtocol } from "./pipe-transports.js";
 import { makeSubprocessTransport } from "./subprocess-transport.js";
 import type { SubprocessOptions, SubprocessProtocolLike, UnixSubprocessTransport } from "./subprocess-transport.js";
 
+/**
+ * Python's os.fspath for program arguments: strings, file URLs and bytes (as UTF-8).
+ * @throws TypeError for anything else, with Python's message.
+ */
+function fspath(arg: unknown): string {
+  if (typeof arg === "string") return arg;
+  if (arg instanceof URL) return fileURLToPath(arg);
+  if (arg instanceof Uint8Array) return Buffer.from(arg.buffer, arg.byteOffset, arg.byteLength).toString("utf8");
+  const kind = arg === null ? "NoneType" : typeof arg === "object" ? (arg.constructor?.name ?? "object") : typeof arg;
+  throw new TypeError(`expected str, bytes or os.PathLike object, not ${kind}`);
+}
+
 function isOptions(value: unknown): value is SubprocessOptions {
   return value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype;
 }
 
-function checkPythonOnlyOptions(options: SubprocessOptions): void {
+/** CPython base_events subprocess_exec/subprocess_shell checks, in their order. */
+function checkPythonOnlyOptions(options: SubprocessOptions, shell: boolean): void {
   if (options.universalNewlines) throw new RangeError("universal_newlines must be False");
+  if (shell && options.shell === false) throw new RangeError("shell must be True");
+  if (!shell && options.shell) throw new RangeError("shell must be False");
   if (options.bufsize !== undefined && options.bufsize !== 0) throw new RangeError("bufsize must be 0");
   if (options.text) throw new RangeError("text must be False");
   if (options.encoding !== undefined && options.encoding !== null) throw new RangeError("encoding must be None");
@@ -34,18 +50,15 @@ function checkPythonOnlyOptions(options: SubprocessOptions): void {
 export async function subprocessExec<P extends SubprocessProtocolLike>(
   loop: AbstractEventLoop,
   protocolFactory: () => P,
-  program: string,
-  ...rest: (string | SubprocessOptions)[]
+  program: string | URL | Uint8Array,
+  ...rest: (string | URL | Uint8Array | SubprocessOptions)[]
 ): Promise<[UnixSubprocessTransport, P]> {
   const options: SubprocessOptions = isOptions(rest.at(-1)) ? (rest.pop() as SubprocessOptions) : {};
-  if (options.shell) throw new RangeError("shell must be False");
-  checkPythonOnlyOptions(options);
-  for (const arg of [program, ...rest]) {
-    if (typeof arg !== "string") throw new TypeError(`expected str, bytes or os.PathLike object, not ${arg === null ? "NoneType" : typeof arg}`);
-  }
+  checkPythonOnlyOptions(options, false);
+  const args = [program, ...rest].map(fspath);
   const { stdin = PIPE, stdout = PIPE, stderr = PIPE } = options;
   const protocol = protocolFactory();
-  const transport = await makeSubprocessTransport(loop, protocol, [program, ...(rest as string[])], false, {
+  const transport = await makeSubprocessTransport(loop, protocol, args, false, {
     ...options,
     stdin,
     stdout,
@@ -65,8 +78,7 @@ export async function subprocessShell<P extends SubprocessProtocolLike>(
   options: SubprocessOptions = {},
 ): Promise<[UnixSubprocessTransport, P]> {
   if (typeof cmd !== "string") throw new RangeError("cmd must be a string");
-  if (options.shell === false) throw new RangeError("shell must be True");
-  checkPythonOnlyOptions(options);
+  checkPythonOnlyOptions(options, true);
   const { stdin = PIPE, stdout = PIPE, stderr = PIPE } = options;
   const protocol = protocolFactory();
   const transport = await makeSubprocessTransport(loop, protocol, [cmd], true, { ...options, stdin, stdout, stderr });

@@ -70,6 +70,7 @@ export class ReadPipeTransport extends ReadTransport {
 
   /** @internal */
   readonly _onData = (data: Buffer): void => {
+    if (this._loop.isClosed()) return;
     this._loop._callSoon(this._deliver as (...args: never[]) => unknown, [data], null);
   };
 
@@ -85,6 +86,7 @@ export class ReadPipeTransport extends ReadTransport {
 
   /** @internal */
   readonly _onEnd = (): void => {
+    if (this._loop.isClosed()) return;
     this._loop.callSoon(() => {
       if (this._lost) return;
       this._closing = true;
@@ -98,11 +100,15 @@ export class ReadPipeTransport extends ReadTransport {
 
   /** @internal */
   readonly _onError = (error: Error): void => {
+    if (this._loop.isClosed()) return;
     this._fatalError(fromNodeError(error), "Fatal read error on pipe transport");
   };
 
   /** @internal */
   readonly _onClose = (): void => {
+    // Node emits "close" after "end" too, possibly once the loop is closed (Python's closed
+    // selector would never report it): nothing is left to tell then.
+    if (this._lost || this._loop.isClosed()) return;
     // A pipe closed without EOF (destroyed): tell the protocol once.
     this._loop.callSoon(() => this._connectionLost(null));
   };
@@ -184,6 +190,8 @@ export class WritePipeTransport extends WriteTransport {
   _lost = false;
   /** @internal */
   _connLost = 0;
+  /** Set once `_forceClose` scheduled connectionLost (the error may be seen twice). @internal */
+  _forceClosed = false;
   /** @internal */
   _protocolPaused = false;
   /** @internal */
@@ -210,6 +218,8 @@ export class WritePipeTransport extends WriteTransport {
 
   /** @internal */
   readonly _onError = (error: Error): void => {
+    // Already handled when write() saw the error synchronously.
+    if (this._forceClosed || this._loop.isClosed()) return;
     const translated = fromNodeError(error);
     if (translated instanceof BrokenPipeError || (translated instanceof OSError && translated.code === "EPIPE")) {
       // The reader went away (Python: the pipe is "closed by peer"): lose the connection quietly.
@@ -221,7 +231,14 @@ export class WritePipeTransport extends WriteTransport {
 
   /** @internal */
   readonly _onClose = (): void => {
-    this._loop.callSoon(() => this._connectionLost(null));
+    if (this._lost || this._forceClosed || this._loop.isClosed()) return;
+    // CPython _UnixWritePipeTransport._read_ready: a pipe closed by its peer while data was
+    // still buffered loses the connection with BrokenPipeError. Node destroys a child's stdin
+    // when the child exits, which cancels the pending writes (`errored` is ECANCELED).
+    const pending = this._pipe.errored;
+    const error = !this._closing && pending !== null ? new BrokenPipeError("", { code: "EPIPE", errno: 32, cause: pending }) : null;
+    this._closing = true;
+    this._loop.callSoon(() => this._connectionLost(error));
   };
 
   /** @internal */
@@ -260,6 +277,15 @@ export class WritePipeTransport extends WriteTransport {
       return;
     }
     this._pipe.write(data);
+    const error = this._pipe.errored;
+    if (error !== null) {
+      // CPython unix_events _UnixWritePipeTransport.write: a failing os.write() closes the
+      // transport at once (is_closing() is true before write() returns), so a drain() that
+      // follows sees the lost connection. Node reports a synchronous EPIPE only through
+      // `errored` here and an "error" event on the next tick.
+      this._onError(error);
+      return;
+    }
     if (!this._protocolPaused && this.getWriteBufferSize() > this._highWater) {
       this._protocolPaused = true;
       this._protocol.pauseWriting?.();
@@ -317,7 +343,8 @@ export class WritePipeTransport extends WriteTransport {
 
   /** @internal */
   _forceClose(error: unknown): void {
-    if (this._lost) return;
+    if (this._lost || this._forceClosed) return;
+    this._forceClosed = true;
     this._closing = true;
     this._connLost += 1;
     this._pipe.destroy();

@@ -239,9 +239,12 @@ function isOptions(value: unknown): value is CreateSubprocessOptions {
  * @throws FileNotFoundError / PermissionError when the program cannot be started.
  * @see https://docs.python.org/3/library/asyncio-subprocess.html#asyncio.create_subprocess_exec
  */
-export async function createSubprocessExec(program: string, ...rest: (string | CreateSubprocessOptions)[]): Promise<Process> {
+export async function createSubprocessExec(
+  program: string | URL | Uint8Array,
+  ...rest: (string | URL | Uint8Array | CreateSubprocessOptions)[]
+): Promise<Process> {
   const options: CreateSubprocessOptions = isOptions(rest.at(-1)) ? (rest.pop() as CreateSubprocessOptions) : {};
-  const args = rest as string[];
+  const args = rest as (string | URL | Uint8Array)[];
   const { limit = DEFAULT_LIMIT, stdin = null, stdout = null, stderr = null, ...kwds } = options;
   const loop = getRunningLoop();
   const [transport, protocol] = await subprocessExec(

@@ -179,6 +179,12 @@ export class UnixSubprocessTransport extends SubprocessTransport {
     // Listen for the exit at once: a short-lived child may exit before "spawn" is handled.
     child.on("exit", (code, signal) => {
       const returncode = code ?? -(signal === null ? 0 : (SIGNALS[signal] ?? 0));
+      if (this._loop.isClosed()) {
+        // CPython unix_events ThreadedChildWatcher: the exit of a child whose loop is closed is
+        // only logged.
+        logger.warning(`Loop ${String(this._loop)} that handles pid ${child.pid} is closed`);
+        return;
+      }
       this._loop.callSoon(() => this._processExited(returncode));
     });
     const spawned = this._loop.createFuture<void>() as Future<void>;
@@ -304,8 +310,10 @@ export class UnixSubprocessTransport extends SubprocessTransport {
 
   /** Waits for the exit and returns the return code. @internal */
   async _wait(): Promise<number> {
-    if (this._returncode !== null && this._exitWaiters === null) return this._returncode;
-    if (this._exitWaiters === null) return this._returncode as number;
+    // CPython 3.13 base_subprocess._wait: once the exit is known, wait() returns at once, even
+    // if a pipe is still open (earlier waiters are woken by connection_lost).
+    if (this._returncode !== null) return this._returncode;
+    if (this._exitWaiters === null) return this._returncode as unknown as number;
     const waiter = this._loop.createFuture<number>() as Future<number>;
     this._exitWaiters.push(waiter);
     return awaitFuture(waiter);

@@ -9,7 +9,7 @@ import { isFuture } from "@aio/futures";
 import { Task } from "./task.js";
 import { awaitPromise } from "./internal/await-promise.js";
 
-/** Anything `await` accepts in @aio: a Future, a Task, a coroutine thunk, or a PromiseLike. */
+/** Anything `await` accepts in `@aio`: a Future, a Task, a coroutine thunk, or a PromiseLike. */
 export type Awaitable<T> = AbstractFuture<T> | Coroutine<T> | PromiseLike<T>;
 
 _registerDefaultTaskFactory((loop, coro, options) => new Task(coro, { loop, name: options.name ?? null, context: options.context ?? null }));

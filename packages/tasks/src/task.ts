@@ -45,16 +45,30 @@ type Reject = (error: unknown) => void;
 
 let taskNameCounter = 0;
 
-/** Pending tasks per loop (Python's `_scheduled_tasks`, kept strongly; see README). */
-const tasksByLoop = new WeakMap<AbstractEventLoop, Set<Task<unknown>>>();
+/**
+ * Pending tasks of every loop (Python's `_scheduled_tasks`), kept strongly until done; see README.
+ * One collection for all loops, as in CPython: `allTasks(loop)` filters by loop. It is an
+ * intrusive doubly linked list through `_prevTask`/`_nextTask`: O(1) insert and removal with no
+ * hashing or rehashing, which a 100k-entry Set cost on every task (benchmark W1).
+ */
+const scheduledTasks: { head: Task<unknown> | null } = { head: null };
 
 function registerTask(task: Task<unknown>): void {
-  let tasks = tasksByLoop.get(task._loop);
-  if (tasks === undefined) {
-    tasks = new Set();
-    tasksByLoop.set(task._loop, tasks);
-  }
-  tasks.add(task);
+  const head = scheduledTasks.head;
+  task._nextTask = head;
+  if (head !== null) head._prevTask = task;
+  scheduledTasks.head = task;
+}
+
+function unregisterTask(task: Task<unknown>): void {
+  const prev = task._prevTask;
+  const next = task._nextTask;
+  if (prev !== null) prev._nextTask = next;
+  else if (scheduledTasks.head === task) scheduledTasks.head = next;
+  else return; // not registered (already removed)
+  if (next !== null) next._prevTask = prev;
+  task._prevTask = null;
+  task._nextTask = null;
 }
 
 /** Options of the {@link Task} constructor. */
@@ -75,8 +89,8 @@ export class Task<T = unknown> extends Future<T> implements AwaitingTask, TaskFr
   _coro: Coroutine<T> | null;
   /** Materialised lazily: until a context variable is set anywhere, every context is empty. @internal */
   _ctx: Context | null;
-  /** @internal */
-  _name: string;
+  /** The name, or the number of a default name "Task-N" not formatted yet (benchmark W1). @internal */
+  _name: string | number;
   /** @internal */
   _numCancelsRequested = 0;
   /** @internal */
@@ -89,8 +103,12 @@ export class Task<T = unknown> extends Future<T> implements AwaitingTask, TaskFr
   _waitReject: Reject | null = null;
   /** @internal */
   _abort: AbortController | null = null;
-  /** The reusable handle that resumes this task (one per task, not one per step). @internal */
-  _step: StepHandle;
+  /** Neighbours in the list of pending tasks. @internal */
+  _prevTask: Task<unknown> | null = null;
+  /** @internal */
+  _nextTask: Task<unknown> | null = null;
+  /** The reusable handle that resumes this task, made at its first suspension. @internal */
+  _step: StepHandle | null = null;
   /** @internal */
   _logDestroyPending = true;
 
@@ -105,15 +123,15 @@ export class Task<T = unknown> extends Future<T> implements AwaitingTask, TaskFr
       throw new TypeError(`a coroutine was expected, got ${reprValue(coro)}`);
     }
     this._coro = coro;
-    this._name = options.name === null || options.name === undefined ? `Task-${++taskNameCounter}` : String(options.name);
+    this._name = options.name === null || options.name === undefined ? ++taskNameCounter : String(options.name);
     this._ctx = options.context ?? (contextVarsTouched ? copyContext() : null);
-    this._step = new StepHandle(this);
     registerTask(this);
     if (options.eagerStart === true && this._loop.isRunning()) {
       // Python's __eager_start: the first step runs now, inside the caller's step.
       startCoroutine(this);
     } else {
-      this._scheduleStep(STEP_START, null, null, undefined);
+      // The task is its own first handle (Python: `call_soon(self.__step)`): no extra object.
+      this._loop._pushReady(this);
     }
   }
 
@@ -138,7 +156,22 @@ export class Task<T = unknown> extends Future<T> implements AwaitingTask, TaskFr
   }
 
   getName(): string {
-    return this._name;
+    const name = this._name;
+    return typeof name === "number" ? `Task-${name}` : name;
+  }
+
+  /** Never cancelled: the task's first step, queued as a ready handle. @internal */
+  get _cancelled(): boolean {
+    return false;
+  }
+
+  /** The first step, run by the loop (the task is its own start handle). @internal */
+  _run(): void {
+    if (this._state !== 0) {
+      reportAlreadyDone(this, null, null);
+      return;
+    }
+    startTask(this);
   }
 
   setName(value: unknown): void {
@@ -203,7 +236,7 @@ export class Task<T = unknown> extends Future<T> implements AwaitingTask, TaskFr
 
   /**
    * An AbortSignal that aborts when the task is cancelled, for native APIs (`fetch`, `fs`,
-   * `child_process`). An @aio addition.
+   * `child_process`). An `@aio` addition.
    */
   get signal(): AbortSignal {
     if (this._abort === null) {
@@ -249,7 +282,8 @@ export class Task<T = unknown> extends Future<T> implements AwaitingTask, TaskFr
   /** Queues a step (Python: `call_soon(self.__step)`), reusing the task's handle when free. @internal */
   _scheduleStep(kind: number, resolve: Resolve | null, reject: Reject | null, value: unknown): void {
     let handle = this._step;
-    if (handle._kind !== STEP_NONE) handle = new StepHandle(this);
+    if (handle === null) handle = this._step = new StepHandle(this);
+    else if (handle._kind !== STEP_NONE) handle = new StepHandle(this);
     handle._kind = kind;
     handle._resolve = resolve;
     handle._reject = reject;
@@ -341,14 +375,14 @@ export class Task<T = unknown> extends Future<T> implements AwaitingTask, TaskFr
 
   /** @internal */
   _afterDone(): void {
-    tasksByLoop.get(this._loop)?.delete(this);
+    unregisterTask(this);
     this._loop._stepSuspended(this);
   }
 
   override _reprInfo(): string[] {
     const info = super._reprInfo();
     if (this._numCancelsRequested > 0 && this._state === 0) info[0] = "cancelling";
-    info.splice(1, 0, `name='${this._name}'`);
+    info.splice(1, 0, `name='${this.getName()}'`);
     if (this._coro !== null) {
       info.splice(2, 0, `coro=<${this._coro.name || "<anonymous>"}() ${this._state === 0 ? "running" : "done"}>`);
     }
@@ -363,7 +397,6 @@ function cancelledErrorFor(msg: unknown): CancelledError {
 }
 
 const STEP_NONE = 0;
-const STEP_START = 1;
 const STEP_YIELD = 2;
 const STEP_WAKEUP = 3;
 const STEP_THROW = 4;
@@ -405,9 +438,6 @@ class StepHandle implements ReadyHandle {
     this._reject = null;
     this._value = undefined;
     switch (kind) {
-      case STEP_START:
-        startTask(task);
-        break;
       case STEP_YIELD:
         resumeAfterYield(task, resolve, reject, value);
         break;
@@ -448,18 +478,43 @@ function startTask(task: Task<unknown>): void {
 }
 
 function startCoroutine(task: Task<unknown>): void {
-  void frameStorage.run(task, runCoroutine, task);
+  frameStorage.run(task, invokeCoroutine, task);
 }
 
-async function runCoroutine(task: Task<unknown>): Promise<void> {
-  let value: unknown;
+/**
+ * Calls the thunk inside the task's frame and follows its promise. The handlers are shared
+ * functions that find their task through the frame (reactions run in the frame they were made
+ * in), so starting a task allocates no closure and no wrapping async function (W1, W8).
+ */
+function invokeCoroutine(task: Task<unknown>): void {
+  let result: unknown;
   try {
-    value = await (task._coro as Coroutine<unknown>)();
+    result = (task._coro as Coroutine<unknown>)();
   } catch (error) {
     task._fail(error);
     return;
   }
-  task._finish(value);
+  if (result instanceof Promise) {
+    result.then(onCoroutineReturn, onCoroutineThrow);
+  } else if (result !== null && (typeof result === "object" || typeof result === "function") && typeof (result as PromiseLike<unknown>).then === "function") {
+    // A thenable (a Future returned by the thunk): awaited in the task's frame, so the task waits on it.
+    Promise.resolve(result as PromiseLike<unknown>).then(onCoroutineReturn, onCoroutineThrow);
+  } else {
+    // A thunk that is not async returned at once: like a coroutine that never suspends.
+    task._finish(result);
+  }
+}
+
+function frameTask(): Task<unknown> {
+  return (frameStorage.getStore() as TaskFrame)._frameTask as Task<unknown>;
+}
+
+function onCoroutineReturn(value: unknown): void {
+  frameTask()._finish(value);
+}
+
+function onCoroutineThrow(error: unknown): void {
+  frameTask()._fail(error);
 }
 
 function resumeAfterYield(task: Task<unknown>, resolve: Resolve, reject: Reject, result: unknown): void {
@@ -504,8 +559,8 @@ export function currentTask(loop?: AbstractEventLoop | null): Task<unknown> | nu
 export function allTasks(loop?: AbstractEventLoop | null): Set<Task<unknown>> {
   const target = loop ?? getRunningLoop();
   const result = new Set<Task<unknown>>();
-  for (const task of tasksByLoop.get(target) ?? []) {
-    if (!task.done()) result.add(task);
+  for (let task = scheduledTasks.head; task !== null; task = task._nextTask) {
+    if (task._loop === target && !task.done()) result.add(task);
   }
   return result;
 }
