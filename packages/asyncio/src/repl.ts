@@ -56,7 +56,7 @@ const taskEval: REPLEval = function (this: repl.REPLServer, code, context, file,
           });
         }),
     ) as asyncio.Task<[unknown]>;
-    running = task as asyncio.Task<unknown>;
+    running = task;
     task.addDoneCallback(() => {
       running = null;
       pending -= 1;

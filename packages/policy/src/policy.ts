@@ -51,7 +51,7 @@ function isEventLoop(value: unknown): value is AbstractEventLoop {
 
 function typeName(value: unknown): string {
   if (value === null || value === undefined) return "NoneType";
-  if (typeof value === "object") return (value as object).constructor?.name ?? "object";
+  if (typeof value === "object") return value.constructor?.name ?? "object";
   return typeof value;
 }
 

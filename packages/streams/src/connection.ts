@@ -137,15 +137,39 @@ async function upgradeClient(
   return [secure, tlsExtra(secure, context ?? ssl)];
 }
 
-function checkSslArguments(ssl: SSLOption, serverHostname: string | null | undefined, host: string | null | undefined): string | null {
+/** CPython base_events.py create_connection: the ssl-related argument checks, in Python's order. */
+function checkSslArguments(
+  ssl: SSLOption,
+  serverHostname: string | null | undefined,
+  host: string | null | undefined,
+  options: { sslHandshakeTimeout?: number | null; sslShutdownTimeout?: number | null },
+): string | null {
   if (serverHostname !== null && serverHostname !== undefined && !ssl) {
     throw new RangeError("server_hostname is only meaningful with ssl");
   }
-  if (ssl && (serverHostname === null || serverHostname === undefined)) {
+  let hostname = serverHostname ?? null;
+  if (ssl && hostname === null) {
     if (!host) throw new RangeError("You must set server_hostname when using ssl without a host");
-    return host;
+    hostname = host;
   }
-  return serverHostname ?? null;
+  checkTimeouts(Boolean(ssl), options);
+  return hostname;
+}
+
+/** Python's "ssl_handshake_timeout is only meaningful with ssl" checks. */
+function checkTimeouts(ssl: boolean, options: { sslHandshakeTimeout?: number | null; sslShutdownTimeout?: number | null }): void {
+  if (options.sslHandshakeTimeout !== null && options.sslHandshakeTimeout !== undefined && !ssl) {
+    throw new RangeError("ssl_handshake_timeout is only meaningful with ssl");
+  }
+  if (options.sslShutdownTimeout !== null && options.sslShutdownTimeout !== undefined && !ssl) {
+    throw new RangeError("ssl_shutdown_timeout is only meaningful with ssl");
+  }
+}
+
+/** CPython create_server / create_unix_server: `ssl` must be a context (or None), never a bool. */
+function checkServerSsl(ssl: SSLOption, options: { sslHandshakeTimeout?: number | null; sslShutdownTimeout?: number | null }): void {
+  if (typeof ssl === "boolean") throw new TypeError("ssl argument must be an SSLContext or None");
+  checkTimeouts(ssl !== null && ssl !== undefined, options);
 }
 
 /**
@@ -161,7 +185,7 @@ export async function createConnection<P extends StreamProtocol>(
   options: CreateConnectionOptions = {},
 ): Promise<[Transport, P]> {
   const { ssl, sock = null, localAddr = null, happyEyeballsDelay = null } = options;
-  const serverHostname = checkSslArguments(ssl, options.serverHostname, host);
+  const serverHostname = checkSslArguments(ssl, options.serverHostname, host, options);
   if ((host !== null || port !== null) && sock !== null) {
     throw new RangeError("host/port and sock can not be specified at the same time");
   }
@@ -199,7 +223,11 @@ export async function createUnixConnection<P extends StreamProtocol>(
   options: Omit<CreateConnectionOptions, "family" | "proto" | "flags" | "localAddr" | "happyEyeballsDelay" | "interleave" | "allErrors"> = {},
 ): Promise<[Transport, P]> {
   const { ssl, sock = null } = options;
-  const serverHostname = checkSslArguments(ssl, options.serverHostname, ssl ? "" : null);
+  // CPython unix_events.py create_unix_connection: no host to default server_hostname from.
+  if (ssl && (options.serverHostname === null || options.serverHostname === undefined)) {
+    throw new RangeError("you have to pass server_hostname when using ssl");
+  }
+  const serverHostname = checkSslArguments(ssl, options.serverHostname, null, options);
   let raw: net.Socket;
   if (path !== null) {
     if (sock !== null) throw new RangeError("path and sock can not be specified at the same time");
@@ -210,7 +238,8 @@ export async function createUnixConnection<P extends StreamProtocol>(
     raw = sock;
   }
   const [stream, extra] = await upgradeClient(loop, raw, ssl, serverHostname, options.sslHandshakeTimeout);
-  return makeTransport(loop, stream, protocolFactory, extra);
+  // Python's addresses of a Unix client connection: sockname '' (unbound), peername the path.
+  return makeTransport(loop, stream, protocolFactory, { sockname: "", peername: path, ...extra });
 }
 
 /** Wraps an already accepted socket in a transport and protocol (server side). */
@@ -221,6 +250,7 @@ export async function connectAcceptedSocket<P extends StreamProtocol>(
   options: { ssl?: SSLOption; sslHandshakeTimeout?: number | null; sslShutdownTimeout?: number | null } = {},
 ): Promise<[Transport, P]> {
   if (!(sock instanceof net.Socket)) throw new TypeError(`A Stream Socket was expected, got ${String(sock)}`);
+  checkTimeouts(Boolean(options.ssl), options);
   let stream: net.Socket = sock;
   let extra: Record<string, unknown> = {};
   const resolved = serverTlsOptions(options.ssl);
@@ -311,7 +341,8 @@ export async function createServer(
   options: CreateServerOptions = {},
 ): Promise<Server> {
   const { ssl, sock = null, backlog = 100, reusePort = null, startServing = true } = options;
-  if (typeof ssl === "boolean" && ssl) throw new TypeError("ssl argument must be an SSLContext or None");
+  checkServerSsl(ssl, options);
+  if (sock === null && host === null && port === null) throw new RangeError("Neither host/port nor sock were specified");
   const servers: net.Server[] = [];
   let context: unknown = null;
   try {
@@ -389,7 +420,7 @@ export async function createUnixServer(
   options: CreateUnixServerOptions = {},
 ): Promise<Server> {
   const { ssl, sock = null, backlog = 100, startServing = true, cleanupSocket = true } = options;
-  if (typeof ssl === "boolean" && ssl) throw new TypeError("ssl argument must be an SSLContext or None");
+  checkServerSsl(ssl, options);
   let netServer: net.Server;
   let context: unknown;
   if (path !== null) {

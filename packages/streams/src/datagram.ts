@@ -236,6 +236,13 @@ export class UDPTransport extends DatagramTransport {
   }
 }
 
+/** Python's str() of an option value in messages: tuples as `('h', 1)`, booleans as `True`. */
+function pyValue(value: unknown): string {
+  if (Array.isArray(value)) return `(${value.map((item) => (typeof item === "string" ? `'${item}'` : String(item))).join(", ")})`;
+  if (typeof value === "boolean") return value ? "True" : "False";
+  return String(value);
+}
+
 async function resolve(host: string, family: number | undefined): Promise<{ address: string; family: 4 | 6 }> {
   if (isIP(host) !== 0) return { address: host, family: isIP(host) as 4 | 6 };
   try {
@@ -267,8 +274,18 @@ export async function createDatagramEndpoint<P extends DatagramProtocolLike>(
   }
   let socket: dgram.Socket;
   if (sock !== null) {
-    if (localAddr || remoteAddr || family || reusePort || allowBroadcast) {
-      throw new RangeError("socket modifier keyword arguments can not be used when sock is specified.");
+    const modifiers: [string, unknown][] = [
+      ["local_addr", localAddr],
+      ["remote_addr", remoteAddr],
+      ["family", family],
+      ["proto", options.proto ?? 0],
+      ["flags", options.flags ?? 0],
+      ["reuse_port", reusePort],
+      ["allow_broadcast", allowBroadcast],
+    ];
+    const problems = modifiers.filter(([, value]) => Boolean(value)).map(([name, value]) => `${name}=${pyValue(value)}`);
+    if (problems.length > 0) {
+      throw new RangeError(`socket modifier keyword arguments can not be used when sock is specified. (${problems.join(", ")})`);
     }
     socket = sock;
   } else {

@@ -8,7 +8,7 @@
  * zero-copy path is unavailable.
  */
 import type { FileHandle } from "node:fs/promises";
-import { RuntimeError, SendfileNotAvailableError } from "@aio/core";
+import { ConnectionError, RuntimeError, SendfileNotAvailableError } from "@aio/core";
 import type { AbstractEventLoop, Transport } from "@aio/core";
 import { awaitFuture } from "@aio/futures";
 import type { Future } from "@aio/futures";
@@ -24,8 +24,9 @@ const CHUNK = 256 * 1024;
 
 /**
  * Sends `count` bytes (null: to the end) of `file` from `offset`; returns the bytes sent.
- * @throws TypeError for a non-stream transport or a bad file; RangeError for a negative offset
- * or count; SendfileNotAvailableError with `fallback: false`; RuntimeError if the transport closes.
+ * @throws RuntimeError for a closing or non-stream transport; SendfileNotAvailableError with
+ * `fallback: false`; TypeError for a bad file; RangeError for a negative offset or count;
+ * ConnectionError when the peer closes during the transfer.
  */
 export async function sendfile(
   loop: AbstractEventLoop,
@@ -35,18 +36,24 @@ export async function sendfile(
   count: number | null = null,
   options: SendfileOptions = {},
 ): Promise<number> {
+  // CPython base_events.py sendfile: the closing check comes first, then the transport's mode.
+  if (transport.isClosing()) throw new RuntimeError("Transport is closing");
   if (!(transport instanceof SocketTransport)) {
-    throw new TypeError(`sendfile is not supported for transport ${String(transport)}`);
+    throw new RuntimeError(`sendfile is not supported for transport ${String(transport)}`);
+  }
+  if (options.fallback === false) {
+    // Python: a plain socket tries os.sendfile (SendfileNotAvailableError when it cannot); a TLS
+    // transport only has the fallback (RuntimeError). Node has no sendfile for sockets at all.
+    if ((transport._sock as { encrypted?: boolean }).encrypted === true) {
+      throw new RuntimeError(`fallback is disabled and native sendfile is not supported for transport ${String(transport)}`);
+    }
+    throw new SendfileNotAvailableError("sendfile syscall is not supported");
   }
   if (file === null || typeof file !== "object" || typeof (file as FileHandle).read !== "function") {
     throw new TypeError("file should be a FileHandle from node:fs/promises opened for reading");
   }
   if (!Number.isInteger(offset) || offset < 0) throw new RangeError(`offset must be a non-negative integer (got ${offset})`);
   if (count !== null && (!Number.isInteger(count) || count <= 0)) throw new RangeError(`count must be a positive integer (got ${count})`);
-  if (options.fallback === false) {
-    throw new SendfileNotAvailableError(`fallback is disabled and native sendfile is not supported for transport ${String(transport)}`);
-  }
-  if (transport.isClosing()) throw new RuntimeError("Transport is closing");
   const buffer = Buffer.allocUnsafe(CHUNK);
   let sent = 0;
   let position = offset;
@@ -55,7 +62,8 @@ export async function sendfile(
     if (want <= 0) break;
     const { bytesRead } = await file.read(buffer, 0, want, position);
     if (bytesRead === 0) break;
-    if (transport.isClosing()) throw new RuntimeError("Connection closed by peer");
+    // CPython _SendfileFallbackProtocol.drain: ConnectionError once the transport is closing.
+    if (transport.isClosing()) throw new ConnectionError("Connection closed by peer");
     transport.write(Buffer.from(buffer.subarray(0, bytesRead)));
     sent += bytesRead;
     position += bytesRead;
@@ -73,7 +81,7 @@ async function drained(loop: AbstractEventLoop, transport: SocketTransport): Pro
     if (!future.done()) future.setResult(undefined);
   };
   const onClose = (): void => {
-    if (!future.done()) future.setException(new RuntimeError("Connection closed by peer"));
+    if (!future.done()) future.setException(new ConnectionError("Connection is closed by peer"));
   };
   sock.once("drain", onDrain);
   sock.once("close", onClose);

@@ -40,7 +40,7 @@ export class Server implements TransportServer, AsyncContextManager<Server> {
   /** @internal */
   _servingForeverFut: Future<void> | null = null;
   /** Connections accepted before `startServing`. @internal */
-  _held: Socket[] = [];
+  _held: [Socket, NetServer][] = [];
   /** @internal */
   _sslContext: unknown;
   /**
@@ -61,10 +61,10 @@ export class Server implements TransportServer, AsyncContextManager<Server> {
         if (this._servers === null) {
           sock.destroy();
         } else if (this._serving) {
-          this._loop.callSoon(() => this._acceptConnection(sock));
+          this._loop.callSoon(() => this._acceptConnection(sock, server));
         } else {
           sock.pause();
-          this._held.push(sock);
+          this._held.push([sock, server]);
         }
       });
       server.on("error", (error: Error) => {
@@ -79,7 +79,7 @@ export class Server implements TransportServer, AsyncContextManager<Server> {
   }
 
   /** @internal */
-  _acceptConnection(sock: Socket): void {
+  _acceptConnection(sock: Socket, server: NetServer): void {
     let protocol: StreamProtocol;
     try {
       protocol = this._protocolFactory();
@@ -91,7 +91,10 @@ export class Server implements TransportServer, AsyncContextManager<Server> {
       sock.destroy();
       return;
     }
-    const extra = this._sslContext === null ? {} : tlsExtra(sock as TLSSocket, this._sslContext);
+    const path = server.address();
+    // Python's addresses of an accepted Unix connection: sockname is the server's path, peername ''.
+    const addresses = typeof path === "string" ? { sockname: path, peername: "" } : {};
+    const extra = this._sslContext === null ? addresses : { ...addresses, ...tlsExtra(sock as TLSSocket, this._sslContext) };
     new SocketTransport(this._loop, sock, protocol, extra, this);
   }
 
@@ -117,7 +120,7 @@ export class Server implements TransportServer, AsyncContextManager<Server> {
   _startServing(): void {
     if (this._serving || this._servers === null) return;
     this._serving = true;
-    for (const sock of this._held.splice(0)) this._loop.callSoon(() => this._acceptConnection(sock));
+    for (const [sock, server] of this._held.splice(0)) this._loop.callSoon(() => this._acceptConnection(sock, server));
   }
 
   /** The loop the server runs on. */
@@ -143,7 +146,7 @@ export class Server implements TransportServer, AsyncContextManager<Server> {
     const afterClose = this._beforeClose?.() ?? null;
     for (const server of servers) server.close();
     afterClose?.();
-    for (const sock of this._held.splice(0)) sock.destroy();
+    for (const [sock] of this._held.splice(0)) sock.destroy();
     this._serving = false;
     const forever = this._servingForeverFut;
     if (forever !== null && !forever.done()) {

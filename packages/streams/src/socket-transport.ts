@@ -81,11 +81,13 @@ export class SocketTransport extends Transport {
     waiter: AbstractFuture<void> | null = null,
     notifyProtocol = true,
   ) {
+    // `extra` may name the addresses itself: Node knows no addresses for Unix sockets, which the
+    // caller supplies in Python's shape (client: sockname '', peername path; server: the reverse).
     super({
-      ...extra,
       peername: peerAddress(sock),
       sockname: localAddress(sock),
       socket: sock,
+      ...extra,
     });
     this._loop = loop as Loop;
     this._sock = sock;
@@ -143,24 +145,43 @@ export class SocketTransport extends Transport {
   readonly _deliverData = (data: Buffer): void => {
     if (this._connLost > 0) return;
     const protocol = this._protocol;
+    if (protocol.getBuffer !== undefined && protocol.bufferUpdated !== undefined && protocol.dataReceived === undefined) {
+      this._deliverBuffered(protocol as Required<Pick<StreamProtocol, "getBuffer" | "bufferUpdated">>, data);
+      return;
+    }
     try {
-      if (protocol.getBuffer !== undefined && protocol.bufferUpdated !== undefined && protocol.dataReceived === undefined) {
-        let offset = 0;
-        while (offset < data.length) {
-          const buffer = protocol.getBuffer(data.length - offset);
-          if (buffer.length === 0) throw new RuntimeError("get_buffer() returned an empty buffer");
-          const n = Math.min(buffer.length, data.length - offset);
-          buffer.set(data.subarray(offset, offset + n));
-          offset += n;
-          protocol.bufferUpdated(n);
-        }
-      } else {
-        protocol.dataReceived?.(data);
-      }
+      protocol.dataReceived?.(data);
     } catch (error) {
       this._fatalError(error, "Fatal error: protocol.data_received() call failed.");
     }
   };
+
+  /**
+   * BufferedProtocol delivery: copies `data` into as many `getBuffer` buffers as it takes.
+   * CPython selector_events.py _read_ready__get_buffer, with its error messages. @internal
+   */
+  _deliverBuffered(protocol: Required<Pick<StreamProtocol, "getBuffer" | "bufferUpdated">>, data: Buffer): void {
+    let offset = 0;
+    while (offset < data.length && this._connLost === 0) {
+      let buffer: Uint8Array;
+      try {
+        buffer = protocol.getBuffer(data.length - offset);
+        if (buffer.length === 0) throw new RuntimeError("get_buffer() returned an empty buffer");
+      } catch (error) {
+        this._fatalError(error, "Fatal error: protocol.get_buffer() call failed.");
+        return;
+      }
+      const n = Math.min(buffer.length, data.length - offset);
+      buffer.set(data.subarray(offset, offset + n));
+      offset += n;
+      try {
+        protocol.bufferUpdated(n);
+      } catch (error) {
+        this._fatalError(error, "Fatal error: protocol.buffer_updated() call failed.");
+        return;
+      }
+    }
+  }
 
   /** @internal */
   readonly _onEnd = (): void => {

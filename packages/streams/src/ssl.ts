@@ -118,7 +118,10 @@ export type SSLOption = boolean | SSLContext | ConnectionOptions | TlsOptions | 
 /** Resolves the `ssl` option for a client: null when not TLS. @internal */
 export function clientTlsOptions(ssl: SSLOption, serverHostname: string | null): [ConnectionOptions, SSLContext | null] | null {
   if (ssl === null || ssl === undefined || ssl === false) return null;
-  if (ssl === true) return [createDefaultContext()._clientOptions(serverHostname), createDefaultContext()];
+  if (ssl === true) {
+    const context = createDefaultContext();
+    return [context._clientOptions(serverHostname), context];
+  }
   if (ssl instanceof SSLContext) return [ssl._clientOptions(serverHostname), ssl];
   const options: ConnectionOptions = { ...(ssl as ConnectionOptions) };
   if (serverHostname !== null && serverHostname !== "" && options.servername === undefined) options.servername = serverHostname;
@@ -133,9 +136,15 @@ export function serverTlsOptions(ssl: SSLOption): [TlsOptions, SSLContext | null
   return [ssl as TlsOptions, null];
 }
 
-/** Python's ssl.SSLError (an OSError). */
+/** Python's ssl.SSLError (an OSError). `reason` is OpenSSL's reason, e.g. "CERTIFICATE_VERIFY_FAILED". */
 export class SSLError extends OSError {
   override name = "SSLError";
+  /** OpenSSL's reason mnemonic (Python's `SSLError.reason`), or null. */
+  reason: string | null;
+  constructor(message: string, options: { code?: string; cause?: unknown; reason?: string | null } = {}) {
+    super(message, options);
+    this.reason = options.reason ?? null;
+  }
 }
 
 /** Python's ssl.SSLCertVerificationError: the peer's certificate or host name did not verify. */
@@ -144,7 +153,7 @@ export class SSLCertVerificationError extends SSLError {
   /** Node's verification code, e.g. "DEPTH_ZERO_SELF_SIGNED_CERT". */
   verifyMessage: string;
   constructor(message: string, options: { code?: string; cause?: unknown } = {}) {
-    super(message, options);
+    super(message, { ...options, reason: "CERTIFICATE_VERIFY_FAILED" });
     this.verifyMessage = options.code ?? "";
   }
 }
@@ -172,7 +181,8 @@ export function fromTlsError(error: unknown): unknown {
     return new SSLCertVerificationError(`[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: ${error.message}`, { code, cause: error });
   }
   if (typeof code === "string" && (code.startsWith("ERR_SSL_") || code.startsWith("ERR_TLS_"))) {
-    return new SSLError(`[SSL] ${error.message}`, { code, cause: error });
+    const reason = code.replace(/^ERR_(SSL|TLS)_/, "");
+    return new SSLError(`[SSL: ${reason}] ${error.message}`, { code, cause: error, reason });
   }
   return fromNodeError(error);
 }

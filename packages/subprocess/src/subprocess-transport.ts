@@ -172,6 +172,9 @@ export class UnixSubprocessTransport extends SubprocessTransport {
       detached: startNewSession || processGroup === 0,
       windowsHide: true,
     });
+    // spawn() forks synchronously; the "spawn" event only confirms the exec. Keep the child now
+    // so that close() (on a cancelled or failed creation) can kill it.
+    if (child.pid !== undefined) this._proc = child;
     // The pipe transports listen from the start: Node resumes (and so discards) the output of a
     // child that exits while nobody listens to it, which a short-lived child can do before
     // "spawn" is handled. Their events wait in `_pendingCalls` until connectionMade.
@@ -197,6 +200,8 @@ export class UnixSubprocessTransport extends SubprocessTransport {
     try {
       await awaitFuture(spawned);
     } catch (error) {
+      // CPython base_events._make_subprocess_transport: a failed or cancelled creation closes
+      // the transport, which kills the child if it runs.
       this.close();
       throw error;
     }

@@ -13,7 +13,7 @@ import {
   createSubprocessShell,
   subprocessExec,
 } from "@aio/subprocess";
-import { inLoop, runBriefly, runUntil } from "./support/loop.js";
+import { countOpenFds, inLoop, liveChildren, runBriefly, runUntil, zombieChildren } from "./support/loop.js";
 
 const { SIGHUP, SIGKILL, SIGTERM, SIGCONT } = osConstants.signals;
 
@@ -220,6 +220,7 @@ describe("createSubprocessExec", () => {
   // mirrors test_subprocess.py::test_cancel_post_init
   it("cancelling the creation kills the child and leaks nothing", async () => {
     await inLoop(async (loop) => {
+      const before = new Set(liveChildren());
       const task = createTask(() => createSubprocessExec(...PROGRAM_BLOCKED));
       loop.callSoon(() => task.cancel());
       await expect(task).rejects.toBeInstanceOf(CancelledError);
@@ -227,6 +228,8 @@ describe("createSubprocessExec", () => {
       loop.callSoon(() => task2.cancel());
       await expect(task2).rejects.toBeInstanceOf(CancelledError);
       await runBriefly();
+      // Both children were killed (and reaped by Node).
+      await runUntil(() => liveChildren().every((pid) => before.has(pid)));
     });
   });
 
@@ -638,7 +641,6 @@ describe("Process (addition)", () => {
   });
 
   it("leaves no zombie and no open descriptor after 50 children", async () => {
-    const { countOpenFds, zombieChildren } = await import("./support/loop.js");
     await inLoop(async () => {
       // One child first, so lazily created loop resources (signal pipes etc.) exist before counting.
       const warm = track(await createSubprocessExec("true", { stdin: PIPE, stdout: PIPE, stderr: PIPE }));

@@ -2,7 +2,7 @@
  * sleep: suspend the current task for `delay` seconds; `sleep(0)` yields exactly one iteration.
  * Mirrors CPython 3.13 asyncio/tasks.py (sleep, __sleep0).
  */
-import { frameStorage, getRunningLoop } from "@aio/core";
+import { RuntimeError, _getRunningLoop, frameStorage, getRunningLoop } from "@aio/core";
 import type { AbstractEventLoop, AbstractTimerHandle, LoopInternals } from "@aio/core";
 import { Future, awaitFuture, setResultUnlessCancelled } from "@aio/futures";
 import type { Task } from "./task.js";
@@ -64,19 +64,15 @@ class SleepFuture<T> extends Future<T> {
   }
 }
 
-function wakeSleeper(future: SleepFuture<unknown>): void {
+function wakeSleeper<T>(future: SleepFuture<T>): void {
   future._handle = null;
   setResultUnlessCancelled(future, future._sleepResult);
 }
 
 function sleepFor<T>(delay: number, result: T): Promise<T> {
-  let loop: AbstractEventLoop;
-  try {
-    loop = getRunningLoop();
-  } catch (error) {
-    return Promise.reject(error);
-  }
+  const loop = _getRunningLoop();
+  if (loop === null) return Promise.reject(new RuntimeError("no running event loop"));
   const future = new SleepFuture<T>(loop, result);
-  future._handle = loop.callLater(delay, wakeSleeper, future as SleepFuture<unknown>);
+  future._handle = loop.callLater(delay, wakeSleeper, future);
   return awaitFuture(future);
 }

@@ -68,3 +68,19 @@ export function zombieChildren(): number[] {
   }
   return zombies;
 }
+
+/** The pids of this process's live (not zombie) children. */
+export function liveChildren(): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (rest[0] !== "Z" && Number(rest[1]) === process.pid) children.push(Number(entry));
+    } catch {
+      // The process went away while we looked.
+    }
+  }
+  return children;
+}

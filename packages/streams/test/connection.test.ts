@@ -1,0 +1,547 @@
+import * as net from "node:net";
+import { constants } from "node:os";
+import * as tls from "node:tls";
+import { ConnectionRefusedError, OSError, Transport } from "@aio/core";
+import {
+  SSLCertVerificationError,
+  SSLContext,
+  SSLError,
+  connectAcceptedSocket,
+  createConnection,
+  createDefaultContext,
+  createServer,
+  createUnixConnection,
+  createUnixServer,
+  startServer,
+  startUnixServer,
+} from "@aio/streams";
+import type { Server, StreamReader, StreamWriter } from "@aio/streams";
+import { sleep } from "@aio/tasks";
+import { beforeAll, describe, expect, it } from "vitest";
+import { captureExceptions, inLoop, makeCertificate, runUntil, unixSocketPath } from "./support/loop.js";
+import type { Pems } from "./support/loop.js";
+import { MyBaseProto, MyProto } from "./support/protocols.js";
+
+let pems: Pems;
+beforeAll(async () => {
+  pems = await makeCertificate();
+});
+
+function serverContext(): SSLContext {
+  const context = new SSLContext("CLIENT_AUTH");
+  context.loadCertChain(pems.cert, pems.private);
+  return context;
+}
+
+function clientContext(): SSLContext {
+  return createDefaultContext("SERVER_AUTH", { cadata: pems.cert });
+}
+
+const hasIPv6 = await new Promise<boolean>((resolve) => {
+  const probe = net.createServer();
+  probe.once("error", () => resolve(false));
+  probe.listen(0, "::1", () => probe.close(() => resolve(true)));
+});
+
+/** CPython's run_test_server: answers any request with a short HTTP response and closes. */
+async function httpServer(options: { ssl?: SSLContext; path?: string } = {}): Promise<Server> {
+  const handler = async (reader: StreamReader, writer: StreamWriter): Promise<void> => {
+    await reader.readuntil(Buffer.from("\r\n\r\n")).catch(() => undefined);
+    writer.write(Buffer.from("HTTP/1.0 200 OK\r\n\r\nTest message"));
+    writer.close();
+  };
+  if (options.path !== undefined) return startUnixServer(handler, options.path, { ssl: options.ssl });
+  return startServer(handler, "127.0.0.1", 0, { ssl: options.ssl });
+}
+
+function address(server: Server): [string, number] {
+  const name = server.sockets[0]!.getsockname() as [string, number];
+  return [name[0], name[1]];
+}
+
+async function closeServer(server: Server): Promise<void> {
+  server.close();
+  await server.waitClosed();
+}
+
+/** A free TCP port on 127.0.0.1 (bound then released). */
+async function unusedPort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+describe("createConnection", () => {
+  // mirrors test_events.py::test_create_connection
+  // mirrors test_events.py::test_create_unix_connection
+  it("connects a protocol over TCP and Unix sockets", async () => {
+    await inLoop(async (loop) => {
+      const path = unixSocketPath();
+      const tcp = await httpServer();
+      const unix = await httpServer({ path });
+      try {
+        for (const connect of [
+          () => loop.createConnection(() => new MyProto(loop), ...address(tcp)),
+          () => loop.createUnixConnection(() => new MyProto(loop), path),
+        ]) {
+          const [tr, pr] = (await connect()) as [Transport, MyProto];
+          expect(tr).toBeInstanceOf(Transport);
+          expect(pr).toBeInstanceOf(MyProto);
+          expect(pr.transport).toBe(tr);
+          expect(tr.getExtraInfo("sockname")).not.toBeNull();
+          await pr.done;
+          expect(pr.nbytes).toBeGreaterThan(0);
+          expect(pr.state).toBe("CLOSED");
+          tr.close();
+        }
+      } finally {
+        await closeServer(tcp);
+        await closeServer(unix);
+      }
+    });
+  });
+
+  // mirrors test_events.py::test_create_ssl_connection
+  // mirrors test_events.py::test_create_ssl_unix_connection
+  it("connects over TLS, and ssl: true verifies against the system CAs", async () => {
+    await inLoop(async (loop) => {
+      const path = unixSocketPath();
+      const tcp = await httpServer({ ssl: serverContext() });
+      const unix = await httpServer({ ssl: serverContext(), path });
+      try {
+        const [host, port] = address(tcp);
+        const variants = [
+          (ssl: SSLContext | boolean) => createConnection(loop, () => new MyProto(loop), host, port, { ssl }),
+          (ssl: SSLContext | boolean) => createUnixConnection(loop, () => new MyProto(loop), path, { ssl, serverHostname: "127.0.0.1" }),
+        ];
+        for (const connect of variants) {
+          const [tr, pr] = await connect(clientContext());
+          await pr.done;
+          expect(pr.nbytes).toBeGreaterThan(0);
+          expect(tr.getExtraInfo("sslcontext")).toBeInstanceOf(SSLContext);
+          expect(tr.getExtraInfo("peercert")).not.toBeNull();
+          expect(tr.getExtraInfo("cipher")).not.toBeNull();
+          expect(tr.getExtraInfo("ssl_object")).toBeInstanceOf(tls.TLSSocket);
+          tr.close();
+          // With ssl: true, the default context does not know the self-signed CA.
+          const error = await connect(true).then(
+            () => null,
+            (caught: unknown) => caught,
+          );
+          expect(error).toBeInstanceOf(SSLError);
+          expect(error).toBeInstanceOf(OSError);
+          expect((error as SSLError).reason).toBe("CERTIFICATE_VERIFY_FAILED");
+        }
+      } finally {
+        await closeServer(tcp);
+        await closeServer(unix);
+      }
+    });
+  });
+
+  // mirrors test_events.py::test_create_connection_local_addr
+  it("binds the local address it is given", async () => {
+    await inLoop(async (loop) => {
+      const server = await httpServer();
+      try {
+        const port = await unusedPort();
+        const [tr] = await createConnection(loop, () => new MyProto(loop), ...address(server), { localAddr: ["127.0.0.1", port] });
+        expect((tr.getExtraInfo("sockname") as [string, number])[1]).toBe(port);
+        tr.close();
+      } finally {
+        await closeServer(server);
+      }
+    });
+  });
+
+  // mirrors test_events.py::test_create_connection_local_addr_in_use
+  it("raises EADDRINUSE for a local address in use", async () => {
+    await inLoop(async (loop) => {
+      const server = await httpServer();
+      try {
+        const error = await createConnection(loop, () => new MyProto(loop), ...address(server), { localAddr: address(server) }).then(
+          () => null,
+          (caught: unknown) => caught,
+        );
+        expect(error).toBeInstanceOf(OSError);
+        expect((error as OSError).errno).toBe(constants.errno.EADDRINUSE);
+        expect((error as OSError).code).toBe("EADDRINUSE");
+      } finally {
+        await closeServer(server);
+      }
+    });
+  });
+
+  it("raises ConnectionRefusedError when nobody listens", async () => {
+    await inLoop(async (loop) => {
+      const port = await unusedPort();
+      const error = await createConnection(loop, () => new MyProto(loop), "127.0.0.1", port).then(
+        () => null,
+        (caught: unknown) => caught,
+      );
+      expect(error).toBeInstanceOf(ConnectionRefusedError);
+      expect((error as OSError).errno).toBe(constants.errno.ECONNREFUSED);
+      expect((error as Error).cause).toBeInstanceOf(Error);
+      const unixError = await createUnixConnection(loop, () => new MyProto(loop), unixSocketPath()).then(
+        () => null,
+        (caught: unknown) => caught,
+      );
+      expect(unixError).toBeInstanceOf(OSError);
+    });
+  });
+
+  it("validates its arguments with Python's messages", async () => {
+    await inLoop(async (loop) => {
+      const factory = (): MyProto => new MyProto(loop);
+      const cases: [() => Promise<unknown>, string][] = [
+        [() => createConnection(loop, factory, "127.0.0.1", 1, { serverHostname: "x" }), "server_hostname is only meaningful with ssl"],
+        [() => createConnection(loop, factory, null, 1, { ssl: clientContext() }), "You must set server_hostname when using ssl without a host"],
+        [() => createConnection(loop, factory, "127.0.0.1", 1, { sslHandshakeTimeout: 1 }), "ssl_handshake_timeout is only meaningful with ssl"],
+        [() => createConnection(loop, factory, "127.0.0.1", 1, { sslShutdownTimeout: 1 }), "ssl_shutdown_timeout is only meaningful with ssl"],
+        [() => createConnection(loop, factory, "127.0.0.1", 1, { sock: new net.Socket() }), "host/port and sock can not be specified at the same time"],
+        [() => createConnection(loop, factory), "host and port was not specified and no sock specified"],
+        [() => createUnixConnection(loop, factory, "/x", { ssl: clientContext() }), "you have to pass server_hostname when using ssl"],
+        [() => createUnixConnection(loop, factory, "/x", { serverHostname: "x" }), "server_hostname is only meaningful with ssl"],
+        [() => createUnixConnection(loop, factory, "/x", { sslHandshakeTimeout: 1 }), "ssl_handshake_timeout is only meaningful with ssl"],
+        [() => createUnixConnection(loop, factory, "/x", { sock: new net.Socket() }), "path and sock can not be specified at the same time"],
+        [() => createUnixConnection(loop, factory), "no path and sock were specified"],
+        [() => createServer(loop, factory, "127.0.0.1", 0, { sslHandshakeTimeout: 1 }), "ssl_handshake_timeout is only meaningful with ssl"],
+        [() => createServer(loop, factory, "127.0.0.1", 0, { sslShutdownTimeout: 1 }), "ssl_shutdown_timeout is only meaningful with ssl"],
+        [() => createServer(loop, factory, "127.0.0.1", 0, { sock: net.createServer() }), "host/port and sock can not be specified at the same time"],
+        [() => createServer(loop, factory), "Neither host/port nor sock were specified"],
+        [() => createUnixServer(loop, factory, "/x", { sock: net.createServer() }), "path and sock can not be specified at the same time"],
+        [() => createUnixServer(loop, factory), "path was not specified, and no sock specified"],
+        [() => createUnixServer(loop, factory, "/x", { sslHandshakeTimeout: 1 }), "ssl_handshake_timeout is only meaningful with ssl"],
+        [() => connectAcceptedSocket(loop, factory, new net.Socket(), { sslHandshakeTimeout: 1 }), "ssl_handshake_timeout is only meaningful with ssl"],
+      ];
+      for (const [call, message] of cases) {
+        const error = await call().then(
+          () => null,
+          (caught: unknown) => caught,
+        );
+        expect(error, message).toBeInstanceOf(RangeError);
+        expect((error as Error).message).toBe(message);
+      }
+      for (const ssl of [true, false]) {
+        await expect(createServer(loop, factory, "127.0.0.1", 0, { ssl })).rejects.toThrow(new TypeError("ssl argument must be an SSLContext or None"));
+        await expect(createUnixServer(loop, factory, "/x", { ssl })).rejects.toThrow(new TypeError("ssl argument must be an SSLContext or None"));
+      }
+    });
+  });
+});
+
+describe("connectAcceptedSocket", () => {
+  // mirrors test_events.py::test_connect_accepted_socket
+  // mirrors test_events.py::test_ssl_connect_accepted_socket
+  it("wraps an accepted socket, plain or TLS", async () => {
+    for (const useSsl of [false, true]) {
+      await inLoop(async (loop) => {
+        const accepted = loop.createFuture<net.Socket>();
+        const lsock = net.createServer({ pauseOnConnect: true }, (conn) => accepted.setResult(conn));
+        await new Promise<void>((resolve) => lsock.listen(0, "127.0.0.1", 1, resolve));
+        const { port } = lsock.address() as net.AddressInfo;
+        const response = new Promise<Buffer>((resolve, reject) => {
+          const csock = useSsl
+            ? tls.connect({ host: "127.0.0.1", port, ca: pems.cert, servername: "localhost" })
+            : net.connect(port, "127.0.0.1");
+          const chunks: Buffer[] = [];
+          csock.once(useSsl ? "secureConnect" : "connect", () => csock.write("test data"));
+          csock.on("data", (data: Buffer) => {
+            chunks.push(data);
+            csock.end();
+          });
+          csock.on("error", reject);
+          csock.on("close", () => resolve(Buffer.concat(chunks)));
+        });
+        class Echo extends MyBaseProto {
+          override dataReceived(data: Uint8Array): void {
+            super.dataReceived(data);
+            this.transport!.write(Buffer.from("roger"));
+          }
+        }
+        const proto = new Echo(loop);
+        try {
+          const conn = await accepted;
+          const [tr] = await connectAcceptedSocket(loop, () => proto, conn, useSsl ? { ssl: serverContext() } : {});
+          expect(tr).toBe(proto.transport);
+          await proto.done;
+          tr.close();
+        } finally {
+          await new Promise((resolve) => lsock.close(resolve));
+        }
+        expect(proto.state).toBe("CLOSED");
+        expect(proto.nbytes).toBe("test data".length);
+        expect((await response).toString()).toBe("roger");
+      });
+    }
+  });
+
+  it("rejects something that is not a socket", async () => {
+    await inLoop(async (loop) => {
+      await expect(connectAcceptedSocket(loop, () => new MyBaseProto(), {} as net.Socket)).rejects.toBeInstanceOf(TypeError);
+    });
+  });
+});
+
+describe("createServer", () => {
+  // mirrors test_events.py::test_create_server
+  // mirrors test_events.py::test_create_server_trsock
+  it("serves a protocol on 0.0.0.0", async () => {
+    await inLoop(async (loop) => {
+      const proto = new MyProto(loop);
+      const server = await loop.createServer(() => proto, "0.0.0.0", 0) as Server;
+      const [host, port] = address(server);
+      expect(server.sockets).toHaveLength(1);
+      expect(host).toBe("0.0.0.0");
+      const client = net.connect(port, "127.0.0.1", () => client.write("xxx"));
+      client.on("error", () => undefined);
+      try {
+        await proto.connected;
+        expect(proto.state).toBe("CONNECTED");
+        await runUntil(() => proto.nbytes > 0);
+        expect(proto.nbytes).toBe(3);
+        expect(proto.transport!.getExtraInfo("sockname")).not.toBeNull();
+        expect((proto.transport!.getExtraInfo("peername") as [string, number])[0]).toBe("127.0.0.1");
+        proto.transport!.close();
+        await proto.done;
+        expect(proto.state).toBe("CLOSED");
+      } finally {
+        client.destroy();
+        await closeServer(server);
+      }
+    });
+  });
+
+  // mirrors test_events.py::test_create_server_multiple_hosts_ipv4
+  // mirrors test_events.py::test_create_server_multiple_hosts_ipv6
+  it.skipIf(!hasIPv6)("listens once per distinct host in a list", async () => {
+    await inLoop(async (loop) => {
+      const server = await createServer(loop, () => new MyBaseProto(), ["127.0.0.1", "::1", "127.0.0.1"], 0);
+      try {
+        const hosts = new Set(server.sockets.map((sock) => (sock.getsockname() as [string])[0]));
+        expect(hosts).toEqual(new Set(["127.0.0.1", "::1"]));
+      } finally {
+        await closeServer(server);
+      }
+    });
+  });
+
+  // mirrors test_events.py::test_create_server_reuse_port
+  it("shares a port between servers only with reusePort", async () => {
+    await inLoop(async (loop) => {
+      const first = await createServer(loop, () => new MyBaseProto(), "127.0.0.1", 0);
+      const [, port] = address(first);
+      try {
+        const error = await createServer(loop, () => new MyBaseProto(), "127.0.0.1", port).then(
+          () => null,
+          (caught: unknown) => caught,
+        );
+        expect((error as OSError).code).toBe("EADDRINUSE");
+      } finally {
+        await closeServer(first);
+      }
+      const a = await createServer(loop, () => new MyBaseProto(), "127.0.0.1", 0, { reusePort: true });
+      try {
+        const b = await createServer(loop, () => new MyBaseProto(), "127.0.0.1", address(a)[1], { reusePort: true });
+        expect(address(b)[1]).toBe(address(a)[1]);
+        await closeServer(b);
+      } finally {
+        await closeServer(a);
+      }
+    });
+  });
+
+  // mirrors test_events.py::test_create_unix_server
+  it("serves a protocol on a Unix socket", async () => {
+    await inLoop(async (loop) => {
+      const proto = new MyProto(loop);
+      const path = unixSocketPath();
+      const server = await createUnixServer(loop, () => proto, path);
+      expect(server.sockets).toHaveLength(1);
+      const client = net.connect(path, () => client.write("xxx"));
+      client.on("error", () => undefined);
+      try {
+        await proto.connected;
+        await runUntil(() => proto.nbytes > 0);
+        expect(proto.nbytes).toBe(3);
+        proto.transport!.close();
+        await proto.done;
+        expect(proto.state).toBe("CLOSED");
+      } finally {
+        client.destroy();
+        await closeServer(server);
+      }
+    });
+  });
+
+  // mirrors test_events.py::test_create_server_ssl
+  // mirrors test_events.py::test_create_unix_server_ssl
+  // mirrors test_events.py::test_create_server_ssl_verified
+  // mirrors test_events.py::test_create_unix_server_ssl_verified
+  it("serves TLS to a verifying client, over TCP and Unix sockets", async () => {
+    await inLoop(async (loop) => {
+      const path = unixSocketPath();
+      const proto1 = new MyProto(loop);
+      const proto2 = new MyProto(loop);
+      const tcp = await createServer(loop, () => proto1, "127.0.0.1", 0, { ssl: serverContext() });
+      const unix = await createUnixServer(loop, () => proto2, path, { ssl: serverContext() });
+      try {
+        const [host, port] = address(tcp);
+        expect(host).toBe("127.0.0.1");
+        const [client1] = await createConnection(loop, () => new MyBaseProto(), host, port, { ssl: clientContext(), serverHostname: "localhost" });
+        const [client2] = await createUnixConnection(loop, () => new MyBaseProto(), path, { ssl: clientContext(), serverHostname: "localhost" });
+        await proto1.connected;
+        await proto2.connected;
+        expect(client1.getExtraInfo("peername")).toEqual([host, port]);
+        expect((client1.getExtraInfo("peercert") as { subject: { CN: string } }).subject.CN).toBe("localhost");
+        client1.write(Buffer.from("xxx"));
+        await runUntil(() => proto1.nbytes > 0);
+        expect(proto1.nbytes).toBe(3);
+        for (const [proto, client] of [[proto1, client1], [proto2, client2]] as const) {
+          proto.transport!.close();
+          client.close();
+          await proto.done;
+        }
+      } finally {
+        await closeServer(tcp);
+        await closeServer(unix);
+      }
+    });
+  });
+
+  // mirrors test_events.py::test_create_server_ssl_verify_failed
+  // mirrors test_events.py::test_create_unix_server_ssl_verify_failed
+  it("fails the client with SSLCertVerificationError when the CA is unknown", async () => {
+    await inLoop(async (loop) => {
+      const messages = captureExceptions(loop);
+      const path = unixSocketPath();
+      const proto = new MyProto(loop);
+      const tcp = await createServer(loop, () => proto, "127.0.0.1", 0, { ssl: serverContext() });
+      const unix = await createUnixServer(loop, () => proto, path, { ssl: serverContext() });
+      try {
+        const noCa = createDefaultContext();
+        for (const connect of [
+          () => createConnection(loop, () => new MyProto(loop), ...address(tcp), { ssl: noCa }),
+          () => createUnixConnection(loop, () => new MyProto(loop), path, { ssl: noCa, serverHostname: "invalid" }),
+        ]) {
+          const error = await connect().then(
+            () => null,
+            (caught: unknown) => caught,
+          );
+          expect(error).toBeInstanceOf(SSLCertVerificationError);
+          expect(error).toBeInstanceOf(SSLError);
+          expect((error as Error).message).toMatch(/certificate.verify.failed/i);
+        }
+        await sleep(0.01);
+        expect(proto.transport).toBeNull();
+      } finally {
+        await closeServer(tcp);
+        await closeServer(unix);
+      }
+      expect(messages).toEqual([]);
+    });
+  });
+
+  // mirrors test_events.py::test_create_server_ssl_match_failed
+  it("fails the client with SSLCertVerificationError on a host name mismatch", async () => {
+    await inLoop(async (loop) => {
+      const proto = new MyProto(loop);
+      const server = await createServer(loop, () => proto, "127.0.0.1", 0, { ssl: serverContext() });
+      try {
+        const error = await createConnection(loop, () => new MyProto(loop), ...address(server), {
+          ssl: clientContext(),
+          serverHostname: "example.com",
+        }).then(
+          () => null,
+          (caught: unknown) => caught,
+        );
+        expect(error).toBeInstanceOf(SSLCertVerificationError);
+        expect((error as SSLCertVerificationError).verifyMessage).toBe("ERR_TLS_CERT_ALTNAME_INVALID");
+        expect((error as Error).message).toMatch(/example\.com/);
+        await sleep(0.01);
+        expect(proto.transport).toBeNull();
+      } finally {
+        await closeServer(server);
+      }
+    });
+  });
+
+  // mirrors test_events.py::test_create_server_sock
+  // mirrors test_events.py::test_create_server_addr_in_use
+  it("takes over a listening socket, and a second bind of its port is EADDRINUSE", async () => {
+    await inLoop(async (loop) => {
+      const connected = loop.createFuture<MyProto>();
+      class TestMyProto extends MyProto {
+        override connectionMade(transport: unknown): void {
+          super.connectionMade(transport);
+          connected.setResult(this);
+        }
+      }
+      const sockOb = net.createServer();
+      await new Promise<void>((resolve) => sockOb.listen(0, "0.0.0.0", resolve));
+      const server = await createServer(loop, () => new TestMyProto(), null, null, { sock: sockOb });
+      const [host, port] = address(server);
+      expect(host).toBe("0.0.0.0");
+      const client = net.connect(port, "127.0.0.1", () => client.end("xxx"));
+      client.on("error", () => undefined);
+      try {
+        const proto = await connected;
+        proto.transport!.close();
+        const error = await createServer(loop, () => new MyProto(), host, port).then(
+          () => null,
+          (caught: unknown) => caught,
+        );
+        expect(error).toBeInstanceOf(OSError);
+        expect((error as OSError).errno).toBe(constants.errno.EADDRINUSE);
+      } finally {
+        client.destroy();
+        await closeServer(server);
+        sockOb.close();
+      }
+    });
+  });
+
+  // mirrors test_events.py::test_create_server_dual_stack
+  it.skipIf(!hasIPv6)("listens on IPv4 and IPv6 with host null", async () => {
+    await inLoop(async (loop) => {
+      let next = loop.createFuture<MyProto>();
+      class TestMyProto extends MyProto {
+        override connectionMade(transport: unknown): void {
+          super.connectionMade(transport);
+          next.setResult(this);
+        }
+      }
+      const server = await createServer(loop, () => new TestMyProto(), null, 0);
+      const port = (server.sockets[0]!.getsockname() as [string, number])[1];
+      try {
+        for (const host of ["127.0.0.1", "::1"]) {
+          const client = net.connect(port, host, () => client.write("xxx"));
+          client.on("error", () => undefined);
+          const proto = await next;
+          expect((proto.transport!.getExtraInfo("peername") as [string])[0]).toMatch(host === "::1" ? /^::1$/ : /127\.0\.0\.1$/);
+          proto.transport!.close();
+          client.destroy();
+          next = loop.createFuture<MyProto>();
+        }
+      } finally {
+        await closeServer(server);
+      }
+    });
+  });
+
+  // mirrors test_events.py::test_server_close
+  it("refuses connections once closed", async () => {
+    await inLoop(async (loop) => {
+      const server = await createServer(loop, () => new MyProto(), "0.0.0.0", 0);
+      const [, port] = address(server);
+      await closeServer(server);
+      const refused = await new Promise<unknown>((resolve) => {
+        const client = net.connect(port, "127.0.0.1", () => resolve(null));
+        client.on("error", resolve);
+      });
+      expect((refused as { code?: string }).code).toBe("ECONNREFUSED");
+    });
+  });
+});
