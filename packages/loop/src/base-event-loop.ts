@@ -549,6 +549,8 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
     this._waitTimer = null;
     this._armedWhen = Infinity;
     this._waitKind = WAIT_IMMEDIATE;
+    // A setImmediate, not a promise job: waking per I/O callback with a promise job made W6
+    // (echo) slower in an A/B run (more, smaller iterations); setImmediate batches the poll phase.
     runInRootContext(() => {
       this._waitImmediate = setImmediate(this._iterate);
     });

@@ -63,6 +63,8 @@ export class UDPTransport extends DatagramTransport {
   _protocol: DatagramProtocolLike;
   /** The connected peer, or null. @internal */
   _address: [string, number] | null;
+  /** True when the socket is connected to `_address` (not with allowBroadcast). @internal */
+  _connected = false;
   /** @internal */
   _bufferSize = 0;
   /** @internal */
@@ -82,11 +84,14 @@ export class UDPTransport extends DatagramTransport {
   constructor(loop: AbstractEventLoop, sock: dgram.Socket, protocol: DatagramProtocolLike, address: [string, number] | null, waiter: Future<void> | null) {
     const local = sock.address();
     let peer: unknown = null;
-    if (address !== null) {
+    try {
       const remote = sock.remoteAddress();
       peer = addressTuple(remote.address, remote.port, remote.family);
+    } catch {
+      // Not connected (no remote address, or allowBroadcast): Python's peername is None then.
     }
     super({ sockname: addressTuple(local.address, local.port, local.family), peername: peer, socket: sock });
+    this._connected = peer !== null;
     this._loop = loop as Loop;
     this._sock = sock;
     this._protocol = protocol;
@@ -159,7 +164,7 @@ export class UDPTransport extends DatagramTransport {
       if (addr !== null && (addr[0] !== this._address[0] || addr[1] !== this._address[1])) {
         throw new RangeError(`Invalid address: must be None or ('${this._address[0]}', ${this._address[1]})`);
       }
-      addr = null;
+      addr = this._connected ? null : this._address;
     }
     if (this._connLost > 0) {
       if (this._connLost >= 5) logger.warning("socket.send() raised exception.");
@@ -175,7 +180,10 @@ export class UDPTransport extends DatagramTransport {
         this._loop.callSoon(() => this._protocol.errorReceived(translated));
       }
       this._maybeResumeProtocol();
-      if (this._closing && this._bufferSize === 0 && !this._lostScheduled) this._sock.close();
+      if (this._closing && this._bufferSize === 0 && !this._lostScheduled) {
+        this._scheduleConnectionLost(null);
+        this._sock.close();
+      }
     };
     if (addr === null) {
       if (this._address === null) throw new RangeError("a destination address is required (the socket is not connected)");
@@ -191,7 +199,12 @@ export class UDPTransport extends DatagramTransport {
     if (this._closing) return;
     this._closing = true;
     this._sock.removeListener("message", this._onMessage);
-    if (this._bufferSize === 0) this._sock.close();
+    if (this._bufferSize === 0) {
+      // CPython _SelectorTransport.close: with nothing buffered, connection_lost is scheduled at
+      // once (call_soon), not when the OS reports the close.
+      this._scheduleConnectionLost(null);
+      this._sock.close();
+    }
   }
 
   /** Closes at once. */
@@ -218,6 +231,8 @@ export class UDPTransport extends DatagramTransport {
     this._lostScheduled = true;
     this._closing = true;
     if (this._connLost === 0) this._connLost = 1;
+    // Node reports the socket's close on a later tick; a loop closed by then has nobody to tell.
+    if (this._loop.isClosed()) return;
     this._loop.callSoon(() => this._protocol.connectionLost(error));
   }
 
@@ -273,6 +288,8 @@ export async function createDatagramEndpoint<P extends DatagramProtocolLike>(
     throw new RangeError("Unix datagram sockets are not supported by Node's dgram module");
   }
   let socket: dgram.Socket;
+  // Python keeps the resolved remote address (`r_addr`), which sendto's address check compares to.
+  let resolvedRemote: [string, number] | null = null;
   if (sock !== null) {
     const modifiers: [string, unknown][] = [
       ["local_addr", localAddr],
@@ -292,6 +309,7 @@ export async function createDatagramEndpoint<P extends DatagramProtocolLike>(
     if (localAddr === null && remoteAddr === null && family === 0) throw new RangeError("unexpected address family");
     const local = localAddr === null ? null : await resolve(localAddr[0], family);
     const remote = remoteAddr === null ? null : await resolve(remoteAddr[0], family);
+    if (remote !== null) resolvedRemote = [remote.address, (remoteAddr as [string, number])[1]];
     const ipFamily = local?.family ?? remote?.family ?? (family === AF_INET6 ? 6 : 4);
     socket = dgram.createSocket({ type: ipFamily === 6 ? "udp6" : "udp4", reuseAddr: false, reusePort: reusePort === true });
     const bound = loop.createFuture<void>() as Future<void>;
@@ -305,7 +323,9 @@ export async function createDatagramEndpoint<P extends DatagramProtocolLike>(
     try {
       await awaitFuture(bound);
       if (allowBroadcast === true) socket.setBroadcast(true);
-      if (remote !== null) {
+      // CPython base_events.py create_datagram_endpoint: with allow_broadcast the socket is not
+      // connected; the transport still sends to remote_addr by default.
+      if (remote !== null && allowBroadcast !== true) {
         const connected = loop.createFuture<void>() as Future<void>;
         socket.connect((remoteAddr as [string, number])[1], remote.address, () => {
           if (!connected.done()) connected.setResult(undefined);
@@ -321,7 +341,7 @@ export async function createDatagramEndpoint<P extends DatagramProtocolLike>(
   }
   const protocol = protocolFactory();
   const waiter = loop.createFuture<void>() as Future<void>;
-  const transport = new UDPTransport(loop, socket, protocol, remoteAddr, waiter);
+  const transport = new UDPTransport(loop, socket, protocol, resolvedRemote, waiter);
   try {
     await awaitFuture(waiter);
   } catch (error) {

@@ -362,6 +362,14 @@ export class SocketTransport extends Transport {
     this._lostScheduled = true;
     this._closing = true;
     if (this._connLost === 0) this._connLost = 1;
+    if (this._loop.isClosed()) {
+      // Node reports a close on a later tick; once the loop is closed nobody can be told, but the
+      // socket and the server's count must still be released.
+      this._sock.destroy();
+      this._server?._detach(this);
+      this._server = null;
+      return;
+    }
     this._loop.callSoon(() => this._callConnectionLost(error));
   }
 

@@ -7,7 +7,7 @@ import { Socket } from "node:net";
 import type { Readable, Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { _registerLoopMethods } from "@aio/core";
-import type { AbstractEventLoop, LoopMethodProvider } from "@aio/core";
+import type { AbstractEventLoop } from "@aio/core";
 import { awaitFuture } from "@aio/futures";
 import type { Future } from "@aio/futures";
 import { PIPE } from "./constants.js";
@@ -138,8 +138,8 @@ export async function connectWritePipe<P extends WritePipeProtocol>(loop: Abstra
 }
 
 _registerLoopMethods({
-  subprocessExec: subprocessExec as LoopMethodProvider,
-  subprocessShell: subprocessShell as LoopMethodProvider,
-  connectReadPipe: connectReadPipe as LoopMethodProvider,
-  connectWritePipe: connectWritePipe as LoopMethodProvider,
+  subprocessExec: subprocessExec,
+  subprocessShell: subprocessShell,
+  connectReadPipe: connectReadPipe,
+  connectWritePipe: connectWritePipe,
 });

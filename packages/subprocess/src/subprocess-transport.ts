@@ -17,7 +17,7 @@ import type { ChildProcess, StdioOptions } from "node:child_process";
 import { accessSync, constants as fsConstants } from "node:fs";
 import { constants as osConstants } from "node:os";
 import { delimiter, join } from "node:path";
-import type { Readable, Writable } from "node:stream";
+import { inspect } from "node:util";
 import { FileNotFoundError, PermissionError, ProcessLookupError, SubprocessTransport, fromNodeError, logger } from "@aio/core";
 import type { AbstractEventLoop, LoopInternals } from "@aio/core";
 import { awaitFuture } from "@aio/futures";
@@ -38,8 +38,11 @@ export interface SubprocessProtocolLike {
   resumeWriting?(): void;
 }
 
-/** Where one of the child's standard streams goes. */
-export type StdioSpec = typeof PIPE | typeof STDOUT | typeof DEVNULL | number | { fd: number } | null | undefined;
+/**
+ * Where one of the child's standard streams goes: `PIPE`, `STDOUT` (stderr only), `DEVNULL`, a
+ * descriptor number, a FileHandle (`{ fd }`), or null/undefined to inherit the parent's.
+ */
+export type StdioSpec = number | { fd: number } | null | undefined;
 
 /** Options of `loop.subprocessExec` / `loop.subprocessShell`. */
 export interface SubprocessOptions {
@@ -74,7 +77,7 @@ function stdioOf(spec: StdioSpec, which: 0 | 1 | 2): "pipe" | "ignore" | "inheri
   }
   if (typeof spec === "number" && Number.isInteger(spec) && spec >= 0) return spec;
   if (typeof spec === "object" && typeof spec.fd === "number") return spec.fd;
-  throw new TypeError(`invalid stdio value ${String(spec)}: expected PIPE, STDOUT, DEVNULL, None, a descriptor or a file handle`);
+  throw new TypeError(`invalid stdio value ${inspect(spec)}: expected PIPE, STDOUT, DEVNULL, None, a descriptor or a file handle`);
 }
 
 /** Finds `program` on PATH the way execvp does, to raise FileNotFoundError before spawning through sh. */
@@ -154,7 +157,7 @@ export class UnixSubprocessTransport extends SubprocessTransport {
     if (stderr === STDOUT) {
       if (stdout !== PIPE) {
         // stderr follows stdout wherever it goes; only the pipe case needs the shell's help.
-        stdio[2] = stdio[1] as "inherit" | "ignore" | number;
+        stdio[2] = stdio[1];
       } else {
         if (!shell) checkExecutable(file, environment);
         argv = ["-c", 'exec "$@" 2>&1', "sh", ...(shell ? ["/bin/sh", ...argv] : [file, ...argv])];
@@ -185,7 +188,7 @@ export class UnixSubprocessTransport extends SubprocessTransport {
       if (this._loop.isClosed()) {
         // CPython unix_events ThreadedChildWatcher: the exit of a child whose loop is closed is
         // only logged.
-        logger.warning(`Loop ${String(this._loop)} that handles pid ${child.pid} is closed`);
+        logger.warning(`Loop ${(this._loop as { toString(): string }).toString()} that handles pid ${child.pid} is closed`);
         return;
       }
       this._loop.callSoon(() => this._processExited(returncode));
@@ -217,7 +220,7 @@ export class UnixSubprocessTransport extends SubprocessTransport {
     const waiters: Future<void>[] = [];
     if (this._pipes.has(0) && child.stdin !== null) {
       const ready = this._loop.createFuture<void>() as Future<void>;
-      const transport = new WritePipeTransport(this._loop, child.stdin as Writable, this._pipeProtocol(0, protocol), ready);
+      const transport = new WritePipeTransport(this._loop, child.stdin, this._pipeProtocol(0, protocol), ready);
       this._pipes.set(0, { transport, disconnected: false });
       waiters.push(ready);
     }
@@ -225,7 +228,7 @@ export class UnixSubprocessTransport extends SubprocessTransport {
       const stream = fd === 1 ? child.stdout : child.stderr;
       if (this._pipes.has(fd) && stream !== null) {
         const ready = this._loop.createFuture<void>() as Future<void>;
-        const transport = new ReadPipeTransport(this._loop, stream as Readable, this._pipeProtocol(fd, protocol), ready);
+        const transport = new ReadPipeTransport(this._loop, stream, this._pipeProtocol(fd, protocol), ready);
         this._pipes.set(fd, { transport, disconnected: false });
         waiters.push(ready);
       }

@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { BaseProtocol, BrokenPipeError, Protocol, logger } from "@aio/core";
 import type { AbstractEventLoop } from "@aio/core";
 import type { Future } from "@aio/futures";
-import { ReadPipeTransport, WritePipeTransport, connectReadPipe, connectWritePipe } from "@aio/subprocess";
+import type { ReadPipeTransport, WritePipeTransport} from "@aio/subprocess";
+import { connectReadPipe, connectWritePipe } from "@aio/subprocess";
 import { inLoop, runBriefly, runUntil } from "./support/loop.js";
 
 let dir: string;

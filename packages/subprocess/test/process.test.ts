@@ -3,10 +3,11 @@ import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { BrokenPipeError, CancelledError, ConnectionResetError, FileNotFoundError, ProcessLookupError, SubprocessProtocol, TimeoutError } from "@aio/core";
 import { createTask, gather, sleep, waitFor } from "@aio/tasks";
+import type {
+  Process} from "@aio/subprocess";
 import {
   DEVNULL,
   PIPE,
-  Process,
   ReadPipeTransport,
   STDOUT,
   createSubprocessExec,
@@ -331,7 +332,7 @@ describe("createSubprocessExec", () => {
         ),
       );
       for (const fd of [1, 2]) {
-        const names = events.filter((e) => Array.isArray(e) && e[1] === fd).map((e) => (e as [string])[0]);
+        const names = events.filter((e) => Array.isArray(e) && e[1] === fd).map((e) => (e as [string, number])[0]);
         expect(names).toEqual(["pipe_data_received", "pipe_connection_lost"]);
       }
     });

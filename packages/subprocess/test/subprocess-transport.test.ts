@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { ProcessLookupError, SubprocessProtocol } from "@aio/core";
 import type { AbstractEventLoop } from "@aio/core";
 import type { Future } from "@aio/futures";
-import { STDOUT, UnixSubprocessTransport, WritePipeTransport, subprocessExec, subprocessShell } from "@aio/subprocess";
+import type { UnixSubprocessTransport, WritePipeTransport} from "@aio/subprocess";
+import { STDOUT, subprocessExec, subprocessShell } from "@aio/subprocess";
 import { inLoop, runBriefly, runUntil } from "./support/loop.js";
 
 const { SIGHUP, SIGKILL, SIGTERM } = osConstants.signals;
@@ -55,8 +56,10 @@ class MySubprocessProtocol extends SubprocessProtocol {
   ]);
   returncode: number | null = null;
   gotData = new Map<number, Future<null>>();
-  constructor(public loop: AbstractEventLoop) {
+  loop: AbstractEventLoop;
+  constructor(loop: AbstractEventLoop) {
     super();
+    this.loop = loop;
     this.connected = loop.createFuture() as Future<null>;
     this.completed = loop.createFuture() as Future<null>;
     this.disconnects = new Map([0, 1, 2].map((fd) => [fd, loop.createFuture() as Future<unknown>]));
@@ -477,7 +480,7 @@ describe("UnixSubprocessTransport", () => {
     } finally {
       loop.close();
     }
-    const child = transport!.getExtraInfo("subprocess") as ChildProcess;
+    const child = transport.getExtraInfo("subprocess") as ChildProcess;
     const exited = new Promise((resolve) => child.once("exit", resolve));
     child.kill("SIGKILL");
     await exited;

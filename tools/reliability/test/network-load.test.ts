@@ -228,14 +228,15 @@ describe("startServer echo under faults", () => {
       try {
         await gather(
           ...Array.from({ length: CLIENTS }, async (_, id) => {
-            const [, writer] = await openConnection("127.0.0.1", echo.port);
+            const [reader, writer] = await openConnection("127.0.0.1", echo.port);
             const header = Buffer.alloc(36);
             header.writeUInt32BE(1024 * 1024, 0);
             writer.write(header);
             const chunks = payload(id, 1024 * 1024);
             for (let i = 0; i < 1 + (id % 4); i++) writer.write(chunks.next().value!);
             await writer.drain();
-            for (let i = 0; i < 200 && echo.firstChunk <= id % 8; i++) await sleep(0.001);
+            // The first echoed bytes prove the server's handler is mid-message.
+            expect((await reader.read(1)).length).toBe(1);
             // An RST, not a FIN: destroy the socket without flushing.
             (writer.transport as unknown as { _sock: { resetAndDestroy(): void } })._sock.resetAndDestroy();
             writer.transport.abort();
@@ -357,12 +358,38 @@ describe("startServer echo under faults", () => {
       const echo = new EchoServer();
       await echo.start();
       try {
-        const outcomes = gather(
-          ...Array.from({ length: CLIENTS }, (_, id) => echoClient(echo.port, id, SIZE)),
-          { returnExceptions: true },
-        );
-        // Bounded wait until every client is mid-transfer (the server has its first chunk).
-        for (let i = 0; i < 20_000 && echo.firstChunk < CLIENTS; i++) await sleep(0.001);
+        let started = 0;
+        let go!: () => void;
+        const allStarted = new Promise<void>((resolve) => (go = resolve));
+        // Each client sends its header and a first chunk, waits for that chunk's echo, then, once
+        // all are mid-transfer, streams the rest while the server goes away under it.
+        const client = async (id: number): Promise<void> => {
+          const [reader, writer] = await openConnection("127.0.0.1", echo.port);
+          try {
+            const header = Buffer.alloc(36);
+            header.writeUInt32BE(SIZE, 0);
+            digestOf(id, SIZE).copy(header, 4);
+            writer.write(header);
+            const chunks = payload(id, SIZE);
+            writer.write(chunks.next().value!);
+            await reader.readexactly(CHUNK);
+            if (++started === CLIENTS) go();
+            await allStarted;
+            let echoed = CHUNK;
+            for (const chunk of chunks) {
+              writer.write(chunk);
+              await writer.drain();
+              const back = await reader.read(CHUNK);
+              if (back.length === 0) throw new Error(`connection ${id}: EOF after ${echoed} of ${SIZE} bytes`);
+              echoed += back.length;
+            }
+          } finally {
+            writer.close();
+            await writer.waitClosed().catch(() => undefined);
+          }
+        };
+        const outcomes = gather(...Array.from({ length: CLIENTS }, (_, id) => client(id)), { returnExceptions: true });
+        await waitFor(allStarted, 60);
         expect(echo.firstChunk).toBe(CLIENTS);
         expect(echo.verified).toBe(0);
         await echo.close();
