@@ -5,7 +5,7 @@
  */
 import { lookup, lookupService } from "node:dns/promises";
 import { isIP } from "node:net";
-import { fromNodeError } from "@aio/core";
+import { OSError, fromNodeError } from "@aio/core";
 import type { AbstractEventLoop } from "@aio/core";
 
 const AF_INET = 2;
@@ -39,13 +39,19 @@ export async function getaddrinfo(
 ): Promise<AddrInfo[]> {
   const { family = 0, type = 0, proto = 0 } = options;
   const portNumber = port === null ? 0 : typeof port === "number" ? port : Number.parseInt(port, 10);
-  if (Number.isNaN(portNumber)) throw new TypeError(`port must be a number or a numeric string, got '${String(port)}'`);
+  if (Number.isNaN(portNumber)) {
+    // Differs from CPython: Node cannot look up service names (getservbyname), so only numeric
+    // ports resolve; others fail like an unknown service does in Python (socket.gaierror).
+    throw new OSError("[Errno -8] Servname not supported for ai_socktype", { code: "EAI_SERVICE" });
+  }
   const wanted = family === AF_INET ? 4 : family === AF_INET6 ? 6 : 0;
   let addresses: { address: string; family: number }[];
   if (host === null) {
     addresses = wanted === 6 ? [{ address: "::1", family: 6 }] : wanted === 4 ? [{ address: "127.0.0.1", family: 4 }] : [{ address: "::1", family: 6 }, { address: "127.0.0.1", family: 4 }];
   } else if (isIP(host) !== 0) {
-    if (wanted !== 0 && isIP(host) !== wanted) throw fromNodeError(Object.assign(new Error(`Address family for hostname not supported: ${host}`), { code: "EAI_ADDRFAMILY" }));
+    if (wanted !== 0 && isIP(host) !== wanted) {
+      throw new OSError("[Errno -9] Address family for hostname not supported", { code: "EAI_ADDRFAMILY" });
+    }
     addresses = [{ address: host, family: isIP(host) }];
   } else {
     try {

@@ -500,3 +500,22 @@ describe("UnixSubprocessTransport", () => {
     });
   });
 });
+
+describe("loop methods (addition)", () => {
+  it("are registered on every loop once @aio/subprocess is imported", async () => {
+    await inLoop(async (loop) => {
+      const methods = loop as unknown as {
+        subprocessExec: (...args: unknown[]) => Promise<[UnixSubprocessTransport, MySubprocessProtocol]>;
+        subprocessShell: (...args: unknown[]) => Promise<[UnixSubprocessTransport, MySubprocessProtocol]>;
+      };
+      const [transport, protocol] = await methods.subprocessExec(() => new MySubprocessProtocol(loop), "echo", "via loop");
+      transports.push(transport);
+      await protocol.completed;
+      expect(protocol.data.get(1)!.toString()).toBe("via loop\n");
+      const [transport2, protocol2] = await methods.subprocessShell(() => new MySubprocessProtocol(loop), "exit 5");
+      transports.push(transport2);
+      await protocol2.completed;
+      expect(protocol2.returncode).toBe(5);
+    });
+  });
+});
