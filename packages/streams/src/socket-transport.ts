@@ -136,10 +136,23 @@ export class SocketTransport extends Transport {
     if (!this._paused && !this._closing) this._sock.resume();
   }
 
-  /** @internal */
+  /**
+   * One chunk in flight at a time, like one recv() per selector event in Python: the socket is
+   * paused until the chunk has been delivered, so a protocol that pauses reading (a full
+   * StreamReader) stops the flow after this chunk. Without it, libuv may emit dozens of chunks
+   * (megabytes) in one poll phase before the loop runs a single delivery. Node then buffers at
+   * most its readableHighWaterMark and stops reading the socket.
+   * @internal
+   */
   readonly _onData = (data: Buffer): void => {
+    this._sock.pause();
     this._loop._callSoon(this._deliverData as (...args: never[]) => unknown, [data], null);
   };
+
+  /** Lets the next chunk in unless the protocol paused reading or the transport is closing. @internal */
+  _continueReading(): void {
+    if (!this._paused && !this._closing && this._readingStarted && this._connLost === 0) this._sock.resume();
+  }
 
   /** @internal */
   readonly _deliverData = (data: Buffer): void => {
@@ -147,13 +160,14 @@ export class SocketTransport extends Transport {
     const protocol = this._protocol;
     if (protocol.getBuffer !== undefined && protocol.bufferUpdated !== undefined && protocol.dataReceived === undefined) {
       this._deliverBuffered(protocol as Required<Pick<StreamProtocol, "getBuffer" | "bufferUpdated">>, data);
-      return;
+    } else {
+      try {
+        protocol.dataReceived?.(data);
+      } catch (error) {
+        this._fatalError(error, "Fatal error: protocol.data_received() call failed.");
+      }
     }
-    try {
-      protocol.dataReceived?.(data);
-    } catch (error) {
-      this._fatalError(error, "Fatal error: protocol.data_received() call failed.");
-    }
+    this._continueReading();
   };
 
   /**
