@@ -260,7 +260,7 @@ export class Future<T = unknown> implements AbstractFuture<T> {
     if (this._state !== PENDING) {
       this._loop._callSoon(callback, [this], context);
     } else {
-      (this._callbacks ??= []).push(callback, context);
+      this._pushCallback(callback, context);
     }
   }
 
@@ -317,9 +317,19 @@ export class Future<T = unknown> implements AbstractFuture<T> {
     }
   }
 
+  /**
+   * Appends one [entry, context] pair. The first pair makes an array of exactly two slots: a
+   * push onto `[]` would reserve 17 (about 150 bytes per waiting future, benchmark W8). @internal
+   */
+  _pushCallback(entry: unknown, context: Context | null): void {
+    const callbacks = this._callbacks;
+    if (callbacks === null) this._callbacks = [entry, context];
+    else callbacks.push(entry, context);
+  }
+
   /** Adds a waiter object to the callback list. @internal */
   _addWaiter(waiter: FutureWaiter): void {
-    (this._callbacks ??= []).push(waiter, null);
+    this._pushCallback(waiter, null);
   }
 
   /** Replaces waiter `from` with `to` in the callback list (a task's superseded await). @internal */

@@ -336,6 +336,7 @@ describe("server closed while clients are sending", () => {
       const streams = Array.from({ length: CLIENTS }, (_, i) => patternBytes(4 * 1024 * 1024, 100 + i));
       const received = new Map<number, { bytes: number; digest: string }>();
       let handlersDone = 0;
+      const progress = new Map<number, number>();
       const handler = async (reader: StreamReader, writer: StreamWriter): Promise<void> => {
         const id = (await reader.readexactly(1))[0]!;
         const hash = createHash("sha256");
@@ -346,6 +347,7 @@ describe("server closed while clients are sending", () => {
             if (data.length === 0) break;
             hash.update(data);
             bytes += data.length;
+            progress.set(id, bytes);
           }
         } catch (error) {
           if (!(error instanceof OSError)) throw error;
@@ -383,7 +385,8 @@ describe("server closed while clients are sending", () => {
           }
         }),
       );
-      await runUntil(() => server._clients.size === CLIENTS && sentBytes.every((n) => n >= 256 * 1024));
+      // Close while every connection is mid-stream: each server task has read some of its stream.
+      await runUntil(() => progress.size === CLIENTS && [...progress.values()].every((n) => n >= 64 * 1024));
       server.close();
       server.abortClients();
       await server.waitClosed();
