@@ -12,7 +12,7 @@ import { lookup } from "node:dns/promises";
 import { linkSync, lstatSync, renameSync, statSync, unlinkSync } from "node:fs";
 import * as net from "node:net";
 import * as tls from "node:tls";
-import { fromNodeError, logger } from "@aio/core";
+import { ConnectionResetError, fromNodeError, logger } from "@aio/core";
 import type { AbstractEventLoop, Transport } from "@aio/core";
 import { awaitFuture } from "@aio/futures";
 import type { Future } from "@aio/futures";
@@ -83,8 +83,14 @@ async function waitForSocket(loop: AbstractEventLoop, sock: net.Socket, event: s
   const onError = (error: Error): void => {
     if (!future.done()) future.setException(translate(error));
   };
+  const onClose = (): void => {
+    // A server-side TLSSocket whose peer hangs up mid-handshake emits only 'close'; CPython
+    // (sslproto.py eof_received) reports ConnectionResetError then.
+    if (!future.done()) future.setException(new ConnectionResetError(`Connection lost before '${event}'`));
+  };
   sock.once(event, onReady);
   sock.once("error", onError);
+  sock.once("close", onClose);
   try {
     await awaitFuture(future);
   } catch (error) {
@@ -93,6 +99,7 @@ async function waitForSocket(loop: AbstractEventLoop, sock: net.Socket, event: s
   } finally {
     sock.removeListener(event, onReady);
     sock.removeListener("error", onError);
+    sock.removeListener("close", onClose);
   }
 }
 

@@ -6,7 +6,7 @@
  * the old transport stops delivering events and must not be used afterwards.
  */
 import * as tls from "node:tls";
-import { ConnectionAbortedError, RuntimeError } from "@aio/core";
+import { ConnectionAbortedError, ConnectionResetError, RuntimeError } from "@aio/core";
 import type { AbstractEventLoop, Transport } from "@aio/core";
 import { awaitFuture } from "@aio/futures";
 import type { Future } from "@aio/futures";
@@ -62,8 +62,14 @@ export async function startTls(
   const onError = (error: Error): void => {
     if (!done.done()) done.setException(fromTlsError(error));
   };
+  const onClose = (): void => {
+    // CPython sslproto.py eof_received: EOF during the handshake is a ConnectionResetError.
+    // (A server-side TLSSocket whose peer hangs up emits only 'close', never 'error'.)
+    if (!done.done()) done.setException(new ConnectionResetError("Connection lost during the SSL handshake"));
+  };
   secure.once(serverSide ? "secure" : "secureConnect", onSecure);
   secure.once("error", onError);
+  secure.once("close", onClose);
   const timeout = sslHandshakeTimeout ?? 60;
   const timer = loop.callLater(timeout, () => {
     if (!done.done()) {
@@ -78,6 +84,7 @@ export async function startTls(
   } finally {
     timer.cancel();
     secure.removeListener("error", onError);
+    secure.removeListener("close", onClose);
   }
   return new SocketTransport(loop, secure, protocol, tlsExtra(secure, context), transport._server, null, false);
 }

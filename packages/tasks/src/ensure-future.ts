@@ -14,6 +14,10 @@ export type Awaitable<T> = AbstractFuture<T> | Coroutine<T> | PromiseLike<T>;
 
 _registerDefaultTaskFactory((loop, coro, options) => new Task(coro, { loop, name: options.name ?? null, context: options.context ?? null }));
 
+function ignoreRejection(): void {
+  // Handled by the task that awaits the promise (see ensureFuture).
+}
+
 /** Options of {@link createTask}. */
 export interface CreateTaskOptions {
   name?: string | null;
@@ -54,6 +58,9 @@ export function ensureFuture<T>(value: Awaitable<T>, options: EnsureFutureOption
     coro = value;
   } else if (value !== null && typeof value === "object" && typeof value.then === "function") {
     const awaitable = value;
+    // The task awaits the promise only when it starts, an iteration from now; meanwhile a
+    // rejection is the task's to deliver, so Node must not report it as unhandled.
+    if (awaitable instanceof Promise) awaitable.catch(ignoreRejection);
     // Python's _wrap_awaitable; awaiting through an aio future keeps the task cancellable.
     coro = () => awaitPromise(awaitable);
   } else {
