@@ -153,7 +153,7 @@ export const IO_METHODS = {
 export type IOMethodName = keyof typeof IO_METHODS;
 
 /** A loop I/O method as seen before its package refines the types. */
-export type IOMethod = (...args: never[]) => unknown;
+export type IOMethod = (...args: unknown[]) => unknown;
 
 /** The I/O methods every loop has (their types are refined by @aio/streams and @aio/subprocess). */
 export type IOMethods = { [K in IOMethodName]: IOMethod };

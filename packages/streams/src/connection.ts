@@ -84,13 +84,14 @@ async function waitForSocket(loop: AbstractEventLoop, sock: net.Socket, event: s
     if (!future.done()) future.setException(translate(error));
   };
   const onClose = (): void => {
-    // A server-side TLSSocket whose peer hangs up mid-handshake emits only 'close'; CPython
+    // A server-side TLSSocket whose peer hangs up mid-handshake emits only 'end' (half-open) or 'close'; CPython
     // (sslproto.py eof_received) reports ConnectionResetError then.
     if (!future.done()) future.setException(new ConnectionResetError(`Connection lost before '${event}'`));
   };
   sock.once(event, onReady);
   sock.once("error", onError);
   sock.once("close", onClose);
+  sock.once("end", onClose);
   try {
     await awaitFuture(future);
   } catch (error) {
@@ -100,6 +101,7 @@ async function waitForSocket(loop: AbstractEventLoop, sock: net.Socket, event: s
     sock.removeListener(event, onReady);
     sock.removeListener("error", onError);
     sock.removeListener("close", onClose);
+    sock.removeListener("end", onClose);
   }
 }
 

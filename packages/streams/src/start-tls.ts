@@ -64,12 +64,13 @@ export async function startTls(
   };
   const onClose = (): void => {
     // CPython sslproto.py eof_received: EOF during the handshake is a ConnectionResetError.
-    // (A server-side TLSSocket whose peer hangs up emits only 'close', never 'error'.)
+    // (A server-side TLSSocket whose peer hangs up emits 'end' (half-open) or 'close', never 'error'.)
     if (!done.done()) done.setException(new ConnectionResetError("Connection lost during the SSL handshake"));
   };
   secure.once(serverSide ? "secure" : "secureConnect", onSecure);
   secure.once("error", onError);
   secure.once("close", onClose);
+  secure.once("end", onClose);
   const timeout = sslHandshakeTimeout ?? 60;
   const timer = loop.callLater(timeout, () => {
     if (!done.done()) {
@@ -85,6 +86,7 @@ export async function startTls(
     timer.cancel();
     secure.removeListener("error", onError);
     secure.removeListener("close", onClose);
+    secure.removeListener("end", onClose);
   }
   return new SocketTransport(loop, secure, protocol, tlsExtra(secure, context), transport._server, null, false);
 }

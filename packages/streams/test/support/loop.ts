@@ -18,7 +18,7 @@ import { onTestFinished } from "vitest";
  * Runs `body` as the main task of a new loop, then cancels and awaits the tasks it left pending,
  * and closes the loop.
  */
-export async function inLoop<T>(body: (loop: BaseEventLoop) => Promise<T>, guardMs = 9_000): Promise<T> {
+export async function inLoop<T>(body: (loop: BaseEventLoop) => Promise<T>, guardMs = 8_000): Promise<T> {
   const loop = newEventLoop();
   // A hung test must not leave its loop running (every later test would fail with "another loop
   // is running"): just before vitest's timeout, stop the loop so runUntilComplete rejects.
