@@ -111,7 +111,7 @@ export class UDPTransport extends DatagramTransport {
 
   /** @internal */
   readonly _onMessage = (data: Buffer, rinfo: dgram.RemoteInfo): void => {
-    this._loop._callSoon(this._deliver as (...args: never[]) => unknown, [data, addressTuple(rinfo.address, rinfo.port, rinfo.family)], null);
+    this._loop._callSoon(this._deliver, [data, addressTuple(rinfo.address, rinfo.port, rinfo.family)], null);
   };
 
   /** @internal */

@@ -12,16 +12,16 @@ import { sendfile } from "./sendfile.js";
 import { startTls } from "./start-tls.js";
 
 _registerLoopMethods({
-  createConnection: createConnection as LoopMethodProvider,
-  createServer: createServer as LoopMethodProvider,
-  createUnixConnection: createUnixConnection as LoopMethodProvider,
-  createUnixServer: createUnixServer as LoopMethodProvider,
-  connectAcceptedSocket: connectAcceptedSocket as LoopMethodProvider,
-  createDatagramEndpoint: createDatagramEndpoint as LoopMethodProvider,
-  getaddrinfo: getaddrinfo as LoopMethodProvider,
-  getnameinfo: getnameinfo as LoopMethodProvider,
-  sendfile: sendfile as LoopMethodProvider,
-  startTls: startTls as LoopMethodProvider,
+  createConnection: createConnection,
+  createServer: createServer,
+  createUnixConnection: createUnixConnection,
+  createUnixServer: createUnixServer,
+  connectAcceptedSocket: connectAcceptedSocket,
+  createDatagramEndpoint: createDatagramEndpoint,
+  getaddrinfo: getaddrinfo,
+  getnameinfo: getnameinfo,
+  sendfile: sendfile,
+  startTls: startTls,
 });
 
 /** True once the loop methods are registered (importing this module does it). */

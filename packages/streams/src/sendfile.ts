@@ -49,7 +49,7 @@ export async function sendfile(
     }
     throw new SendfileNotAvailableError("sendfile syscall is not supported");
   }
-  if (file === null || typeof file !== "object" || typeof (file as FileHandle).read !== "function") {
+  if (file === null || typeof file !== "object" || typeof (file).read !== "function") {
     throw new TypeError("file should be a FileHandle from node:fs/promises opened for reading");
   }
   if (!Number.isInteger(offset) || offset < 0) throw new RangeError(`offset must be a non-negative integer (got ${offset})`);

@@ -146,7 +146,7 @@ export class SocketTransport extends Transport {
    */
   readonly _onData = (data: Buffer): void => {
     this._sock.pause();
-    this._loop._callSoon(this._deliverData as (...args: never[]) => unknown, [data], null);
+    this._loop._callSoon(this._deliverData, [data], null);
   };
 
   /** Lets the next chunk in unless the protocol paused reading or the transport is closing. @internal */
@@ -199,7 +199,7 @@ export class SocketTransport extends Transport {
 
   /** @internal */
   readonly _onEnd = (): void => {
-    this._loop._callSoon(this._deliverEof as (...args: never[]) => unknown, [], null);
+    this._loop._callSoon(this._deliverEof, [], null);
   };
 
   /** @internal */
@@ -460,6 +460,6 @@ export function tlsExtra(sock: TLSSocket, sslcontext: unknown): Record<string, u
 
 function typeName(value: unknown): string {
   if (value === null || value === undefined) return "NoneType";
-  if (typeof value === "object") return (value as object).constructor?.name ?? "object";
+  if (typeof value === "object") return (value).constructor?.name ?? "object";
   return typeof value;
 }

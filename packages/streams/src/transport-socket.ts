@@ -49,14 +49,14 @@ export class TransportSocket {
   getsockname(): SocketAddress | null {
     const sock = this._sock;
     if ("listening" in sock) return toAddress(sock.address());
-    return localAddress(sock as Socket) ?? toAddress((sock as Socket).address());
+    return localAddress(sock) ?? toAddress((sock).address());
   }
 
   /** The peer's address (connected sockets). */
   getpeername(): SocketAddress | null {
     const sock = this._sock;
     if ("listening" in sock) return null;
-    return peerAddress(sock as Socket);
+    return peerAddress(sock);
   }
 
   toString(): string {

@@ -51,11 +51,12 @@ describe("protocol base classes", () => {
 class ReceiveStuffProto extends BufferedProtocol {
   buffer = new Uint8Array(0);
   sizehints: number[] = [];
-  constructor(
-    readonly cb: (data: Uint8Array) => void,
-    readonly conLost: { setResult(v: undefined): void; setException(e: unknown): void },
-  ) {
+  readonly cb: (data: Uint8Array) => void;
+  readonly conLost: { setResult(v: undefined): void; setException(e: unknown): void };
+  constructor(cb: (data: Uint8Array) => void, conLost: { setResult(v: undefined): void; setException(e: unknown): void }) {
     super();
+    this.cb = cb;
+    this.conLost = conLost;
   }
   override getBuffer(sizehint: number): Uint8Array {
     this.sizehints.push(sizehint);
@@ -293,7 +294,7 @@ describe("SocketTransport", () => {
         await pr.done;
         expect(Buffer.concat(pr.data).toString()).toBe("echo:question");
         expect(pr.state).toBe("CLOSED");
-        void (tr as Transport);
+        void (tr);
       } finally {
         srv.close();
         await srv.waitClosed();

@@ -34,8 +34,10 @@ async function openFile(): Promise<FileHandle> {
 
 /** CPython test_sendfile.py MySendfileProto: collects data; closes after `closeAfter` bytes. */
 class ServerProto extends MyBaseProto {
-  constructor(loop: BaseEventLoop, readonly closeAfter = 0) {
+  readonly closeAfter: number;
+  constructor(loop: BaseEventLoop, closeAfter = 0) {
     super(loop);
+    this.closeAfter = closeAfter;
   }
   override dataReceived(data: Uint8Array): void {
     super.dataReceived(data);
@@ -217,7 +219,7 @@ describe("sendfile", () => {
       const big = await open(bigPath, "r");
       onTestFinished(() => big.close());
       const [srvProto, cliProto] = await prepareSendfile(loop, { closeAfter: 1024 });
-      const error = await loop.sendfile(cliProto.transport!, big).then(
+      const error = await (loop.sendfile(cliProto.transport!, big) as Promise<number>).then(
         () => null,
         (caught: unknown) => caught,
       );

@@ -62,7 +62,7 @@ describe("Server", () => {
       });
       const [host, port] = address(srv);
       const client = rawClient({ host, port }, hello, 1);
-      await runUntil(() => mainTask!.done());
+      await runUntil(() => mainTask.done());
       expect(mainTask.cancelled()).toBe(true);
       expect((await client).toString()).toBe("1");
       expect(srv.sockets).toEqual([]);
@@ -102,7 +102,7 @@ describe("Server", () => {
           await srv.serveForever();
         });
       });
-      await runUntil(() => mainTask!.done());
+      await runUntil(() => mainTask.done());
       expect(mainTask.cancelled()).toBe(true);
       expect(states).toEqual([false, true]);
       expect((await client!).toString()).toBe("1");

@@ -511,7 +511,7 @@ describe("StreamReader", () => {
       const t2 = loop.createTask(async () => {
         stream.setException(new RangeError("boom"));
       });
-      await wait([t1, t2]);
+      await wait([t1, t2] as unknown[] as never[]);
       expect(() => t1.result()).toThrow(RangeError);
     });
   });
@@ -614,7 +614,7 @@ describe("StreamReader", () => {
       expect(String(stream)).toBe("<StreamReader exception=RuntimeError()>");
       stream = new StreamReader();
       const waiter = loop.createFuture<void>();
-      stream._waiter = waiter as typeof stream._waiter;
+      stream._waiter = waiter;
       expect(String(stream)).toMatch(/^<StreamReader waiter=<Future pending[\S ]*>>$/);
       waiter.setResult(undefined);
       await waiter;

@@ -1,7 +1,7 @@
 import * as net from "node:net";
 import { BrokenPipeError, ConnectionAbortedError, ConnectionResetError, IncompleteReadError, OSError, asyncWith } from "@aio/core";
-import { SSLContext, StreamWriter, createDefaultContext, openConnection, openUnixConnection, startServer, startUnixServer } from "@aio/streams";
-import type { Server, StreamReader } from "@aio/streams";
+import { SSLContext, createDefaultContext, openConnection, openUnixConnection, startServer, startUnixServer } from "@aio/streams";
+import type { Server, StreamReader , StreamWriter} from "@aio/streams";
 import { currentTask, sleep } from "@aio/tasks";
 import { beforeAll, describe, expect, it } from "vitest";
 import { captureExceptions, inLoop, makeCertificate, runUntil, unixSocketPath } from "./support/loop.js";

@@ -25,7 +25,7 @@ interface Case {
 
 const noop = (): void => undefined;
 const closedLoop = (): BaseEventLoop => {
-  const loop = newEventLoop() as BaseEventLoop;
+  const loop = newEventLoop();
   loop.close();
   return loop;
 };
@@ -156,7 +156,7 @@ describe("bad input", () => {
     if (testCase.outside === true) {
       error = await outcome(() => testCase.call(undefined as never));
     } else {
-      const loop = newEventLoop() as BaseEventLoop;
+      const loop = newEventLoop();
       try {
         error = await loop.runUntilComplete(() => outcome(() => testCase.call(loop)));
       } finally {

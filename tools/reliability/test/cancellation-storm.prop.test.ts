@@ -7,10 +7,10 @@ import fc from "fast-check";
 import { CancelledError, ExceptionGroup, QueueShutDown, TimeoutError, asyncWith } from "@aio/core";
 import type { ExceptionContext } from "@aio/core";
 import { newEventLoop } from "@aio/loop";
-import type { BaseEventLoop } from "@aio/loop";
 import { Queue } from "@aio/queues";
 import { Lock, Semaphore } from "@aio/sync";
-import { Task, TaskGroup, allTasks, createTask, gather, shield, sleep, timeout, waitFor } from "@aio/tasks";
+import type { Task} from "@aio/tasks";
+import { TaskGroup, allTasks, createTask, gather, shield, sleep, timeout, waitFor } from "@aio/tasks";
 import { recordFigures, scale } from "./support/reliability.js";
 
 type Tree =
@@ -75,7 +75,7 @@ class Run {
 
   spawn<T>(coro: () => Promise<T>, group?: TaskGroup): Task<T> {
     const task = group === undefined ? createTask(coro) : group.createTask(coro);
-    this.tasks.push(task as Task<unknown>);
+    this.tasks.push(task);
     return task;
   }
 
@@ -209,7 +209,7 @@ const onUnhandled = (reason: unknown): void => {
 };
 
 async function storm(shape: Tree, plan: [number, number, boolean][]): Promise<void> {
-  const loop = newEventLoop() as BaseEventLoop;
+  const loop = newEventLoop();
   const handlerCalls: ExceptionContext[] = [];
   loop.setExceptionHandler((_loop, context) => handlerCalls.push(context));
   const run = new Run();
@@ -239,17 +239,19 @@ async function storm(shape: Tree, plan: [number, number, boolean][]): Promise<vo
     });
     // A hang is a failure with a report, not a vitest timeout: dump the tasks, stop the loop and
     // wait for it to stop, so the next run starts on a quiet process.
-    let hungReport: string | null = null;
+    const hang = { report: null as string | null };
     watchdog = setTimeout(() => {
-      hungReport = [...allTasks(loop)].map(String).join("; ");
+      hang.report = [...allTasks(loop)].map(String).join("; ");
       // stop() alone is only noticed at the next iteration; an idle loop needs a wake-up.
       loop.callSoonThreadsafe(() => loop.stop());
     }, RUN_LIMIT_MS);
     try {
       await running;
-    } finally {
-      if (hungReport !== null) throw new Error(`storm run hung; tasks left: ${hungReport}`);
+    } catch (error) {
+      // After a hang, the loop's "stopped before Future completed" is a consequence: report the hang.
+      if (hang.report === null) throw error;
     }
+    if (hang.report !== null) throw new Error(`storm run hung; tasks left: ${hang.report}`);
     // After the run: nothing ready that is not the loop's own stop, no live timer.
     const liveTimers = (loop._scheduled as unknown as { data: { cancelled(): boolean }[] }).data.filter((h) => !h.cancelled());
     expect(liveTimers).toHaveLength(0);
@@ -258,7 +260,7 @@ async function storm(shape: Tree, plan: [number, number, boolean][]): Promise<vo
     clearTimeout(watchdog);
     loop.close();
   }
-  if (outcome !== null) expect(expectedOutcome(outcome), `unexpected outcome ${String(outcome)}`).toBe(true);
+  if (outcome !== null) expect(expectedOutcome(outcome), `unexpected outcome ${(outcome as Error).name}: ${(outcome as Error).message}`).toBe(true);
   expect(run.tasks.every((task) => task.done())).toBe(true);
   for (const [id, count] of run.started) {
     expect(count, `node ${id} started twice`).toBe(1);

@@ -33,13 +33,20 @@ const figures = {
 };
 
 /** The payload of connection `id`: `size` bytes starting at a per-connection offset of BLOCK. */
-function* payload(id: number, size: number): Generator<Buffer> {
+function* payload(id: number, size: number): Generator<Buffer, void, undefined> {
   const offset = (id * 7919) % (BLOCK.length - CHUNK);
   for (let sent = 0; sent < size; sent += CHUNK) {
     const length = Math.min(CHUNK, size - sent);
     const start = (offset + sent) % (BLOCK.length - CHUNK);
     yield BLOCK.subarray(start, start + length);
   }
+}
+
+/** The next chunk of a payload that has one. */
+function nextChunk(chunks: Generator<Buffer, void, undefined>): Buffer {
+  const next = chunks.next();
+  if (next.done === true) throw new Error("payload exhausted");
+  return next.value;
 }
 
 function digestOf(id: number, size: number): Buffer {
@@ -152,7 +159,7 @@ let handlerCalls: ExceptionContext[];
 
 beforeEach(() => {
   before = leakSnapshot();
-  loop = newEventLoop() as BaseEventLoop;
+  loop = newEventLoop();
   handlerCalls = [];
   loop.setExceptionHandler((_loop, context) => handlerCalls.push(context));
 });
@@ -233,7 +240,7 @@ describe("startServer echo under faults", () => {
             header.writeUInt32BE(1024 * 1024, 0);
             writer.write(header);
             const chunks = payload(id, 1024 * 1024);
-            for (let i = 0; i < 1 + (id % 4); i++) writer.write(chunks.next().value!);
+            for (let i = 0; i < 1 + (id % 4); i++) writer.write(nextChunk(chunks));
             await writer.drain();
             // The first echoed bytes prove the server's handler is mid-message.
             expect((await reader.read(1)).length).toBe(1);
@@ -377,7 +384,7 @@ describe("startServer echo under faults", () => {
             digestOf(id, SIZE).copy(header, 4);
             writer.write(header);
             const chunks = payload(id, SIZE);
-            writer.write(chunks.next().value!);
+            writer.write(nextChunk(chunks));
             await reader.readexactly(CHUNK);
             if (++started === CLIENTS) go();
             await allStarted;

@@ -4,7 +4,6 @@
  */
 import { describe, expect, it } from "vitest";
 import { newEventLoop } from "@aio/loop";
-import type { BaseEventLoop } from "@aio/loop";
 import { allTasks, createTask, sleep } from "@aio/tasks";
 import { leakSnapshot, recordFigures, resourceExcess, scale, settledSnapshot } from "./support/reliability.js";
 
@@ -21,7 +20,7 @@ describe("Task create/cancel cycle", () => {
     const TOTAL = scale(1_000_000, 3_000_000);
     const BATCH = 10_000;
     const before = leakSnapshot();
-    const loop = newEventLoop() as BaseEventLoop;
+    const loop = newEventLoop();
     let cancelled = 0;
     let settledRss = 0;
     let finalRss = 0;

@@ -21,7 +21,7 @@ let handlerCalls: ExceptionContext[];
 
 beforeEach(() => {
   before = leakSnapshot();
-  loop = newEventLoop() as BaseEventLoop;
+  loop = newEventLoop();
   handlerCalls = [];
   loop.setExceptionHandler((_loop, context) => handlerCalls.push(context));
 });

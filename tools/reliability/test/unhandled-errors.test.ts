@@ -40,7 +40,7 @@ class Boom extends Error {
 }
 
 function tracked(): { loop: BaseEventLoop; calls: ExceptionContext[] } {
-  const loop = newEventLoop() as BaseEventLoop;
+  const loop = newEventLoop();
   loops.push(loop);
   const calls: ExceptionContext[] = [];
   loop.setExceptionHandler((_loop, context) => calls.push(context));
@@ -141,7 +141,7 @@ describe("callbacks that throw", () => {
   });
 
   it("logs through the default handler when no handler is set", async () => {
-    const loop = newEventLoop() as BaseEventLoop;
+    const loop = newEventLoop();
     loops.push(loop);
     const logged: string[] = [];
     const sink: Logger = {

@@ -105,7 +105,7 @@ export interface Pems {
 export async function makeCertificate(commonName = "localhost"): Promise<Pems> {
   const pems = await selfsigned.generate([{ name: "commonName", value: commonName }], {
     keySize: 2048,
-    days: 1,
+    notAfterDate: new Date(Date.now() + 24 * 60 * 60 * 1000),
     extensions: [
       {
         name: "subjectAltName",
