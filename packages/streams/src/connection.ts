@@ -22,6 +22,7 @@ import type { ProtocolFactory } from "./server.js";
 import { SocketTransport, tlsExtra } from "./socket-transport.js";
 import type { StreamProtocol } from "./socket-transport.js";
 import { clientTlsOptions, fromTlsError, serverTlsOptions } from "./ssl.js";
+import { repr } from "./internal/repr.js";
 import type { SSLOption } from "./ssl.js";
 
 /** Options of `loop.createConnection`. */
@@ -313,7 +314,7 @@ async function listen(loop: AbstractEventLoop, server: net.Server, options: net.
 function listeningHandle(sock: net.Server, backlog: number): net.ListenOptions {
   const handle = (sock as net.Server & { _handle?: object | null })._handle;
   if (!(sock instanceof net.Server) || handle === null || handle === undefined) {
-    throw new TypeError(`A listening net.Server was expected for sock, got ${String(sock)}`);
+    throw new TypeError(`A listening net.Server was expected for sock, got ${repr(sock)}`);
   }
   return { handle, backlog } as unknown as net.ListenOptions;
 }
@@ -447,7 +448,7 @@ export async function createUnixServer(
   } else {
     if (sock === null) throw new RangeError("path was not specified, and no sock specified");
     if (!(sock instanceof net.Server) || !sock.listening || typeof sock.address() !== "string") {
-      throw new TypeError(`A listening Unix net.Server was expected for sock, got ${String(sock)}`);
+      throw new TypeError(`A listening Unix net.Server was expected for sock, got ${repr(sock)}`);
     }
     if (serverTlsOptions(ssl) !== null) {
       // Differs from CPython: libuv cannot move a listening pipe to a new (TLS) server object.

@@ -4,7 +4,6 @@
  * Mirrors nothing in CPython (there, the methods live on BaseEventLoop itself); see API.md.
  */
 import { _registerLoopMethods } from "@aio/core";
-import type { LoopMethodProvider } from "@aio/core";
 import { connectAcceptedSocket, createConnection, createServer, createUnixConnection, createUnixServer } from "./connection.js";
 import { createDatagramEndpoint } from "./datagram.js";
 import { getaddrinfo, getnameinfo } from "./dns.js";

@@ -13,6 +13,7 @@ import type { AbstractEventLoop, Transport } from "@aio/core";
 import { awaitFuture } from "@aio/futures";
 import type { Future } from "@aio/futures";
 import { SocketTransport } from "./socket-transport.js";
+import { repr } from "./internal/repr.js";
 
 /** Options of `loop.sendfile`. */
 export interface SendfileOptions {
@@ -39,7 +40,7 @@ export async function sendfile(
   // CPython base_events.py sendfile: the closing check comes first, then the transport's mode.
   if (transport.isClosing()) throw new RuntimeError("Transport is closing");
   if (!(transport instanceof SocketTransport)) {
-    throw new RuntimeError(`sendfile is not supported for transport ${String(transport)}`);
+    throw new RuntimeError(`sendfile is not supported for transport ${repr(transport)}`);
   }
   if (options.fallback === false) {
     // Python: a plain socket tries os.sendfile (SendfileNotAvailableError when it cannot); a TLS

@@ -14,6 +14,7 @@ import { SocketTransport, tlsExtra } from "./socket-transport.js";
 import type { StreamProtocol } from "./socket-transport.js";
 import { clientTlsOptions, fromTlsError, serverTlsOptions } from "./ssl.js";
 import type { SSLOption } from "./ssl.js";
+import { repr } from "./internal/repr.js";
 
 /** Options of `loop.startTls`. */
 export interface LoopStartTlsOptions {
@@ -36,9 +37,9 @@ export async function startTls(
   options: LoopStartTlsOptions = {},
 ): Promise<Transport> {
   if (!(transport instanceof SocketTransport)) {
-    throw new TypeError(`transport ${String(transport)} is not supported by start_tls()`);
+    throw new TypeError(`transport ${repr(transport)} is not supported by start_tls()`);
   }
-  if (!sslcontext) throw new TypeError(`sslcontext is expected to be an instance of ssl.SSLContext, got ${String(sslcontext)}`);
+  if (!sslcontext) throw new TypeError(`sslcontext is expected to be an instance of ssl.SSLContext, got ${repr(sslcontext)}`);
   if (transport.isClosing()) throw new RuntimeError("Transport is closing");
   const { serverSide = false, serverHostname = null, sslHandshakeTimeout = null } = options;
   const raw = transport._detachSocket();

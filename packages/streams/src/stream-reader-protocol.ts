@@ -9,6 +9,7 @@ import { awaitFuture } from "@aio/futures";
 import type { Future } from "@aio/futures";
 import type { StreamReader } from "./stream-reader.js";
 import { StreamWriter } from "./stream-writer.js";
+import { repr } from "./internal/repr.js";
 
 const AsyncFunction = (async () => {}).constructor;
 
@@ -36,12 +37,12 @@ export class FlowControlMixin extends Protocol {
 
   override pauseWriting(): void {
     this._paused = true;
-    if (this._loop.getDebug()) logger.debug(`${String(this)} pauses writing`);
+    if (this._loop.getDebug()) logger.debug(`${repr(this)} pauses writing`);
   }
 
   override resumeWriting(): void {
     this._paused = false;
-    if (this._loop.getDebug()) logger.debug(`${String(this)} resumes writing`);
+    if (this._loop.getDebug()) logger.debug(`${repr(this)} resumes writing`);
     for (const waiter of this._drainWaiters) if (!waiter.done()) waiter.setResult(undefined);
   }
 
@@ -107,6 +108,9 @@ export class StreamReaderProtocol extends FlowControlMixin {
   /** @internal */
   _replaceTransport(transport: Transport): void {
     this._transport = transport;
+    // Our startTls detaches the old transport (Python keeps it under the SSL layer), so the
+    // reader's flow control must move to the new one or pauseReading would go nowhere.
+    if (this._streamReader !== null) this._streamReader._transport = transport;
     this._overSsl = transport.getExtraInfo("sslcontext") !== null;
   }
 

@@ -7,6 +7,7 @@ import type { AbstractEventLoop, Transport } from "@aio/core";
 import { awaitFuture } from "@aio/futures";
 import type { Future } from "@aio/futures";
 import { ByteBuffer } from "./internal/byte-buffer.js";
+import { repr } from "./internal/repr.js";
 
 /** The default buffer limit: 64 KiB, as Python's `_DEFAULT_LIMIT`. */
 export const DEFAULT_LIMIT = 2 ** 16;
@@ -63,7 +64,7 @@ export class StreamReader implements AsyncIterable<Buffer> {
     if (this._limit !== DEFAULT_LIMIT) info.push(`limit=${this._limit}`);
     if (this._waiter !== null) info.push(`waiter=${this._waiter.toString()}`);
     if (this._exception !== null) info.push(`exception=${exceptionRepr(this._exception)}`);
-    if (this._transport !== null) info.push(`transport=${String(this._transport)}`);
+    if (this._transport !== null) info.push(`transport=${repr(this._transport)}`);
     if (this._paused) info.push("paused");
     return `<${info.join(" ")}>`;
   }
@@ -204,6 +205,7 @@ export class StreamReader implements AsyncIterable<Buffer> {
     const minSeplen = (separators[0] as Buffer).length;
     const maxSeplen = (separators.at(-1) as Buffer).length;
     if (minSeplen === 0) throw new RangeError("Separator should be at least one-byte string");
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- Python raises whatever set_exception() was given.
     if (this._exception !== null) throw this._exception;
 
     let offset = 0;
@@ -247,6 +249,7 @@ export class StreamReader implements AsyncIterable<Buffer> {
    */
   async read(n = -1): Promise<Buffer> {
     if (typeof n !== "number" || Number.isNaN(n)) throw new TypeError(`n must be a number, got ${String(n)}`);
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- Python raises whatever set_exception() was given.
     if (this._exception !== null) throw this._exception;
     if (n === 0) return Buffer.alloc(0);
     if (n < 0) {
@@ -271,6 +274,7 @@ export class StreamReader implements AsyncIterable<Buffer> {
   async readexactly(n: number): Promise<Buffer> {
     if (typeof n !== "number" || Number.isNaN(n)) throw new TypeError(`n must be a number, got ${String(n)}`);
     if (n < 0) throw new RangeError("readexactly size can not be less than zero");
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- Python raises whatever set_exception() was given.
     if (this._exception !== null) throw this._exception;
     if (n === 0) return Buffer.alloc(0);
     while (this._buffer.length < n) {

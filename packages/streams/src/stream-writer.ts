@@ -10,6 +10,7 @@ import { sleep } from "@aio/tasks";
 import type { StreamReader } from "./stream-reader.js";
 import type { FlowControlMixin } from "./stream-reader-protocol.js";
 import type { SSLOption } from "./ssl.js";
+import { repr } from "./internal/repr.js";
 
 /** Options of {@link StreamWriter.startTls}. */
 export interface StartTlsOptions {
@@ -40,8 +41,8 @@ export class StreamWriter implements AsyncContextManager<StreamWriter> {
   }
 
   toString(): string {
-    const info = ["StreamWriter", `transport=${String(this._transport)}`];
-    if (this._reader !== null) info.push(`reader=${String(this._reader)}`);
+    const info = ["StreamWriter", `transport=${repr(this._transport)}`];
+    if (this._reader !== null) info.push(`reader=${this._reader.toString()}`);
     return `<${info.join(" ")}>`;
   }
 
@@ -96,6 +97,7 @@ export class StreamWriter implements AsyncContextManager<StreamWriter> {
   async drain(): Promise<void> {
     if (this._reader !== null) {
       const error = this._reader.exception();
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- Python raises whatever set_exception() was given.
       if (error !== null) throw error;
     }
     // Python: yield once when closing, so that connection_lost can run before the check below.
@@ -111,13 +113,14 @@ export class StreamWriter implements AsyncContextManager<StreamWriter> {
     };
     const serverSide = protocol._clientConnectedCb !== null;
     await this.drain();
-    const startTls = (this._loop as unknown as {
+    const loop = this._loop as unknown as {
       startTls(transport: Transport, protocol: unknown, sslcontext: SSLOption, options: object): Promise<Transport>;
-    }).startTls;
-    const transport = await startTls.call(this._loop, this._transport, protocol, sslcontext, {
+    };
+    const transport = await loop.startTls(this._transport, protocol, sslcontext, {
       serverSide,
       serverHostname: options.serverHostname ?? null,
       sslHandshakeTimeout: options.sslHandshakeTimeout ?? null,
+      sslShutdownTimeout: options.sslShutdownTimeout ?? null,
     });
     this._transport = transport;
     protocol._replaceTransport(transport);

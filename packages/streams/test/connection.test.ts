@@ -320,7 +320,7 @@ describe("createServer", () => {
     await inLoop(async (loop) => {
       const server = await createServer(loop, () => new MyBaseProto(), ["127.0.0.1", "::1", "127.0.0.1"], 0);
       try {
-        const hosts = new Set(server.sockets.map((sock) => (sock.getsockname() as [string])[0]));
+        const hosts = new Set(server.sockets.map((sock) => (sock.getsockname() as unknown as [string])[0]));
         expect(hosts).toEqual(new Set(["127.0.0.1", "::1"]));
       } finally {
         await closeServer(server);

@@ -1,5 +1,4 @@
 import { BaseProtocol, BufferedProtocol, DatagramProtocol, NotImplementedError, Protocol, SubprocessProtocol } from "@aio/core";
-import type { Transport } from "@aio/core";
 import { createConnection, startServer } from "@aio/streams";
 import type { Server, StreamReader, StreamWriter } from "@aio/streams";
 import { waitFor } from "@aio/tasks";
@@ -232,11 +231,11 @@ describe("SocketTransport", () => {
         tr.resumeReading();
         expect(tr.isReading()).toBe(true);
         expect(tr.getProtocol()).toBe(pr);
-        expect(String(tr)).toMatch(/^<SocketTransport peer=127\.0\.0\.1:\d+ read=polling write=<bufsize=0>>$/);
+        expect(tr.toString()).toMatch(/^<SocketTransport peer=127\.0\.0\.1:\d+ read=polling write=<bufsize=0>>$/);
         tr.writeEof();
         expect(() => tr.write(Buffer.from("x"))).toThrow("Cannot call write() after write_eof()");
         await pr.done;
-        expect(String(tr)).toMatch(/^<SocketTransport closed /);
+        expect(tr.toString()).toMatch(/^<SocketTransport closed /);
       } finally {
         srv.close();
         await srv.waitClosed();

@@ -1,0 +1,12 @@
+/** Python-style repr of objects in messages. Mirrors the `{obj!r}` formatting CPython's asyncio uses. */
+
+/** The object's own `toString()` when it has one (transports, servers), else `<ClassName object>`. */
+export function repr(value: unknown): string {
+  if (value === null || value === undefined) return "None";
+  if (typeof value === "object") {
+    const own = (value as { toString?: unknown }).toString;
+    if (typeof own === "function" && own !== Object.prototype.toString) return (own as () => string).call(value);
+    return `<${value.constructor?.name ?? "object"} object>`;
+  }
+  return String(value as string | number | boolean | bigint | symbol);
+}
