@@ -42,6 +42,17 @@ class Client {
   }
 }
 
+/** Closes `writer` and waits until it is closed. The error the connection ended with (a reset) is
+ * not the caller's to raise at that point; a cancel is. */
+async function closeWriter(writer: StreamWriter): Promise<void> {
+  writer.close();
+  try {
+    await writer.waitClosed();
+  } catch (error) {
+    if (isCancelledError(error)) throw error;
+  }
+}
+
 /** A running chat server. */
 export interface ChatServer {
   server: Server;
@@ -138,13 +149,7 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
         client.queue.shutdown(); // the writer task sends what is queued (a bye), then ends
         await writing;
       }
-      writer.close();
-      try {
-        await writer.waitClosed();
-      } catch (error) {
-        // The connection ended with a reset (a kick, or the client vanished): already handled.
-        if (isCancelledError(error)) throw error;
-      }
+      await closeWriter(writer);
     }
   };
 

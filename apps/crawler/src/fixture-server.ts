@@ -10,6 +10,8 @@ import type { AddressInfo } from "node:net";
 export interface FixtureOptions {
   /** How many 503 responses each `/flaky/N` path gives before it succeeds. */
   failFirst: number;
+  /** Seconds each answer waits, so that requests overlap (default 0). */
+  delay?: number;
 }
 
 /** What the fixture saw. */
@@ -51,8 +53,10 @@ export async function startFixtureServer(options: FixtureOptions): Promise<Fixtu
     });
     const reply = (status: number, text: string): void => {
       const body = Buffer.from(text);
-      response.writeHead(status, { "Content-Type": "text/plain", "Content-Length": body.length });
-      response.end(body);
+      setTimeout(() => {
+        response.writeHead(status, { "Content-Type": "text/plain", "Content-Length": body.length });
+        response.end(body);
+      }, 1000 * (options.delay ?? 0));
     };
     if (/^\/page\/\d+$/.test(path)) reply(200, `this is ${path}\n`);
     else if (/^\/flaky\/\d+$/.test(path)) {

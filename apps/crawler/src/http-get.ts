@@ -5,6 +5,7 @@
  */
 import { isCancelledError } from "@aio/core";
 import { openConnection } from "@aio/streams";
+import type { StreamWriter } from "@aio/streams";
 
 /** A response. */
 export interface HttpResponse {
@@ -16,6 +17,17 @@ export interface HttpResponse {
 /** The response was not valid HTTP/1.x. */
 export class HttpProtocolError extends Error {
   override name = "HttpProtocolError";
+}
+
+/** Closes `writer` and waits until it is closed. The error the connection ended with (a reset) is
+ * not the caller's to raise at that point; a cancel is. */
+async function closeWriter(writer: StreamWriter): Promise<void> {
+  writer.close();
+  try {
+    await writer.waitClosed();
+  } catch (error) {
+    if (isCancelledError(error)) throw error;
+  }
 }
 
 /**
@@ -47,12 +59,6 @@ export async function httpGet(host: string, port: number, path: string): Promise
     const body = length === undefined ? await reader.read() : await reader.readexactly(Number(length));
     return { status: Number(match[1]), headers, body };
   } finally {
-    writer.close();
-    try {
-      await writer.waitClosed();
-    } catch (error) {
-      // The server may reset a connection we are done with; only a cancel matters here.
-      if (isCancelledError(error)) throw error;
-    }
+    await closeWriter(writer);
   }
 }

@@ -1,6 +1,6 @@
 /**
  * `pnpm --filter @aio-apps/crawler start [-- --pages 8 --flaky 3 --fail-first 2 --concurrency 3
- * --retries 3 --timeout 0.2 --backoff 0.01]`: starts the fixture HTTP server on 127.0.0.1, crawls
+ * --retries 3 --timeout 0.2 --backoff 0.01 --delay 0.01]`: starts the fixture HTTP server on 127.0.0.1, crawls
  * its pages (some flaky, one that never answers, one missing), prints each result as it comes, and
  * a summary with the most requests the server saw at once.
  */
@@ -18,6 +18,7 @@ const { values } = parseArgs({
     retries: { type: "string", default: "3" },
     timeout: { type: "string", default: "0.2" },
     backoff: { type: "string", default: "0.01" },
+    delay: { type: "string", default: "0.01" },
   },
 });
 const concurrency = Number(values.concurrency);
@@ -25,7 +26,7 @@ const retries = Number(values.retries);
 const perAttempt = Number(values.timeout);
 
 await run(async () => {
-  const fixture = await startFixtureServer({ failFirst: Number(values["fail-first"]) });
+  const fixture = await startFixtureServer({ failFirst: Number(values["fail-first"]), delay: Number(values.delay) });
   try {
     const paths = [
       ...Array.from({ length: Number(values.pages) }, (_, i) => `/page/${i + 1}`),

@@ -33,6 +33,17 @@ export interface ServeEchoOptions {
   log?: (line: string) => void;
 }
 
+/** Closes `writer` and waits until it is closed. The error the connection ended with (a reset) is
+ * not the caller's to raise at that point; a cancel is. */
+async function closeWriter(writer: StreamWriter): Promise<void> {
+  writer.close();
+  try {
+    await writer.waitClosed();
+  } catch (error) {
+    if (isCancelledError(error)) throw error;
+  }
+}
+
 /**
  * Serves echo connections until `stop` is set, then shuts down gracefully and returns what happened.
  * @throws an OSError subclass when the address cannot be bound.
@@ -60,13 +71,7 @@ export async function serveEcho(stop: Event, options: ServeEchoOptions = {}): Pr
     } finally {
       open -= 1;
       stats.bytes += bytes;
-      writer.close();
-      try {
-        await writer.waitClosed();
-      } catch (error) {
-        // The error the connection ended with was handled above; only a cancel goes on.
-        if (isCancelledError(error)) throw error;
-      }
+      await closeWriter(writer);
     }
     log(`connection ${id} closed after echoing ${bytes} bytes`);
   };

@@ -10,6 +10,7 @@ const AF_INET = 2;
 const AF_INET6 = 10;
 const AF_UNIX = 1;
 
+// The ::1 cases are skipped (it.skipIf) on machines without an IPv6 loopback, where binding ::1 fails.
 const hasIPv6 = await new Promise<boolean>((resolve) => {
   const probe = net.createServer();
   probe.once("error", () => resolve(false));

@@ -223,6 +223,45 @@ describe("slow reader", () => {
   }, 60_000);
 });
 
+describe("slow reader over TLS", () => {
+  it("keeps the TLS server's write buffer bounded with drain while 8 MiB arrive byte for byte", async () => {
+    await inLoop(async () => {
+      const payload = patternBytes(8 * 1024 * 1024, 21);
+      let maxWriteBuffer = 0;
+      const server = await startServer(async (_reader, writer) => {
+        for (let offset = 0; offset < payload.length; offset += 64 * 1024) {
+          writer.write(payload.subarray(offset, offset + 64 * 1024));
+          maxWriteBuffer = Math.max(maxWriteBuffer, writer.transport.getWriteBufferSize());
+          await writer.drain();
+        }
+        writer.close();
+      }, "127.0.0.1", 0, { ssl: serverContext() });
+      try {
+        const [reader, writer] = await openConnection(...address(server), {
+          ssl: createDefaultContext("SERVER_AUTH", { cadata: pems.cert }),
+          serverHostname: "localhost",
+        });
+        const chunks: Buffer[] = [];
+        let reads = 0;
+        let maxReaderBuffer = 0;
+        for (;;) {
+          const data = await reader.read(16 * 1024);
+          if (data.length === 0) break;
+          chunks.push(data);
+          maxReaderBuffer = Math.max(maxReaderBuffer, reader._buffer.length);
+          if (++reads % 32 === 0) await sleep(0.002);
+        }
+        expect(sha256(Buffer.concat(chunks))).toBe(sha256(payload));
+        expect(maxWriteBuffer).toBeLessThan(2 * 1024 * 1024);
+        expect(maxReaderBuffer).toBeLessThan(256 * 1024);
+        writer.close();
+      } finally {
+        await closeServer(server);
+      }
+    });
+  }, 30_000);
+});
+
 describe("line over the limit", () => {
   it("raises RangeError and drops the line through its separator when the separator is buffered", async () => {
     await inLoop(async () => {

@@ -1,5 +1,6 @@
 import { BaseProtocol, BufferedProtocol, DatagramProtocol, NotImplementedError, Protocol, SubprocessProtocol } from "@aio/core";
 import { createConnection, startServer } from "@aio/streams";
+import type { SocketTransport } from "@aio/streams";
 import type { Server, StreamReader, StreamWriter } from "@aio/streams";
 import { waitFor } from "@aio/tasks";
 import { describe, expect, it } from "vitest";
@@ -231,11 +232,11 @@ describe("SocketTransport", () => {
         tr.resumeReading();
         expect(tr.isReading()).toBe(true);
         expect(tr.getProtocol()).toBe(pr);
-        expect(tr.toString()).toMatch(/^<SocketTransport peer=127\.0\.0\.1:\d+ read=polling write=<bufsize=0>>$/);
+        expect((tr as SocketTransport).toString()).toMatch(/^<SocketTransport peer=127\.0\.0\.1:\d+ read=polling write=<bufsize=0>>$/);
         tr.writeEof();
         expect(() => tr.write(Buffer.from("x"))).toThrow("Cannot call write() after write_eof()");
         await pr.done;
-        expect(tr.toString()).toMatch(/^<SocketTransport closed /);
+        expect((tr as SocketTransport).toString()).toMatch(/^<SocketTransport closed /);
       } finally {
         srv.close();
         await srv.waitClosed();

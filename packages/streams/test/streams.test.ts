@@ -66,6 +66,7 @@ async function lineClient(open: () => Promise<[StreamReader, StreamWriter]>): Pr
   return back;
 }
 
+// The ::1 cases are skipped (it.skipIf) on machines without an IPv6 loopback, where binding ::1 fails.
 const hasIPv6 = await new Promise<boolean>((resolve) => {
   const probe = net.createServer();
   probe.once("error", () => resolve(false));
@@ -325,8 +326,13 @@ describe("StreamWriter", () => {
         await writer.drain();
         const back1 = await reader.readline();
         expect(writer.getExtraInfo("sslcontext")).toBeNull();
+        const plain = writer.transport;
         await writer.startTls(clientContext(), { serverHostname: "localhost" });
         expect(writer.getExtraInfo("sslcontext")).not.toBeNull();
+        expect(writer.transport).not.toBe(plain);
+        expect(plain.isClosing()).toBe(true);
+        // The reader's flow control (pauseReading) follows the new transport.
+        expect(reader._transport).toBe(writer.transport);
         writer.write(Buffer.from("hello world 2!\n"));
         await writer.drain();
         const back2 = await reader.readline();

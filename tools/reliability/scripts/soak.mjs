@@ -44,6 +44,26 @@ if (build.status !== 0) {
   process.exit(1);
 }
 const deadline = Date.now() + minutes * 60_000;
+
+/** Adds the figures a suite just wrote (results/runs/<name>.json): counts are summed, peaks kept. */
+function addFigures(suite, since) {
+  const name = suite.replace(/^test\//, "").replace(/(\.prop)?\.test\.ts$/, "").replace(/-faults$|-load$/, "");
+  const file = join(root, "results", "runs", `${name}.json`);
+  if (!existsSync(file)) return;
+  let entry;
+  try {
+    entry = JSON.parse(readFileSync(file, "utf8"));
+  } catch {
+    return; // a torn file from a crashed run: the failure is reported for the suite already.
+  }
+  // A suite that failed before recording left an older file: its figures were counted already.
+  if (!(Date.parse(entry.at) >= since)) return;
+  for (const [key, value] of Object.entries(entry)) {
+    if (typeof value !== "number") continue;
+    const id = `${name}.${key}`;
+    totals[id] = /^max|Held$|Percent$|RssMiB$/.test(key) ? Math.max(totals[id] ?? 0, value) : (totals[id] ?? 0) + value;
+  }
+}
 const failures = [];
 const totals = {};
 let round = 0;
@@ -60,6 +80,7 @@ while (Date.now() < deadline) {
       maxBuffer: 64 * 1024 * 1024,
     });
     const ok = result.status === 0;
+    addFigures(suite, began);
     if (!ok) {
       const output = `${result.stdout ?? ""}${result.stderr ?? ""}`;
       const lines = output.split("\n").filter((line) => /FAIL|Error|expected|×/.test(line)).slice(0, 12);
@@ -69,19 +90,9 @@ while (Date.now() < deadline) {
     const left = Math.max(0, (deadline - Date.now()) / 1000).toFixed(0);
     console.log(`[soak] round ${round} ${ok ? "ok  " : "FAIL"} ${suite} (${((Date.now() - began) / 1000).toFixed(1)} s) | elapsed ${elapsed} s, ${left} s left, ${failures.length} failure(s)`);
   }
-  const latest = join(root, "results", "latest.json");
-  if (existsSync(latest)) {
-    const figures = JSON.parse(readFileSync(latest, "utf8"));
-    for (const [suite, entry] of Object.entries(figures)) {
-      if (entry.mode !== "soak") continue;
-      for (const [key, value] of Object.entries(entry)) {
-        if (typeof value === "number") totals[`${suite}.${key}`] = (totals[`${suite}.${key}`] ?? 0) + value;
-      }
-    }
-  }
 }
 console.log(`\n[soak] ${round} round(s) in ${((Date.now() - started) / 60_000).toFixed(1)} min`);
-console.log("[soak] totals over all rounds (sums of each round's figures):");
+console.log("[soak] figures over all rounds (counts summed, peaks as maxima):");
 for (const [key, value] of Object.entries(totals).sort()) console.log(`  ${key}: ${value}`);
 if (failures.length === 0) {
   console.log("[soak] clean: nothing went wrong");

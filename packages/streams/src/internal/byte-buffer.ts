@@ -6,6 +6,11 @@
  * chunk is never copied on arrival; `take(n)` returns a view when the bytes lie in one chunk and
  * copies only the bytes it returns otherwise, and `find` searches each byte once per call from
  * the caller's offset. So reading a long stream in lines or blocks is linear in its size.
+ *
+ * `find` remembers the chunk where its last search started (a cursor), because StreamReader's
+ * readuntil searches again from a later offset each time data arrives: without the cursor, a
+ * long line arriving in many small chunks would walk the whole chunk list on every arrival
+ * (quadratic in the number of chunks). Consuming bytes (take/drop/clear) invalidates the cursor.
  */
 export class ByteBuffer {
   /** Chunks from `_head` on hold the data; the first starts at `_offset`. */
@@ -14,6 +19,9 @@ export class ByteBuffer {
   private _offset = 0;
   /** Total bytes held. */
   length = 0;
+  /** Chunk index and logical start position of the chunk where the last find began; -1: none. */
+  private _cursorIndex = -1;
+  private _cursorBase = 0;
 
   push(data: Uint8Array): void {
     if (data.length === 0) return;
@@ -22,6 +30,7 @@ export class ByteBuffer {
   }
 
   clear(): void {
+    this._cursorIndex = -1;
     this._chunks = [];
     this._head = 0;
     this._offset = 0;
@@ -32,6 +41,7 @@ export class ByteBuffer {
   take(n: number): Buffer {
     if (n > this.length) n = this.length;
     if (n <= 0) return Buffer.alloc(0);
+    this._cursorIndex = -1;
     const first = this._chunks[this._head] as Buffer;
     const available = first.length - this._offset;
     let result: Buffer;
@@ -57,6 +67,7 @@ export class ByteBuffer {
 
   /** Removes the first `n` bytes. */
   drop(n: number): void {
+    this._cursorIndex = -1;
     let left = Math.min(n, this.length);
     this.length -= left;
     while (left > 0) {
@@ -93,8 +104,33 @@ export class ByteBuffer {
 
   /** True when the bytes at `index` equal `sep`. */
   startsWith(sep: Uint8Array, index: number): boolean {
-    if (index + sep.length > this.length) return false;
-    for (let k = 0; k < sep.length; k++) if (this.byteAt(index + k) !== sep[k]) return false;
+    if (index < 0 || index + sep.length > this.length) return false;
+    if (sep.length === 0) return true;
+    let position = index + this._offset;
+    for (let i = this._head; i < this._chunks.length; i++) {
+      const length = (this._chunks[i] as Buffer).length;
+      if (position < length) return this._matchesAt(sep, i, position);
+      position -= length;
+    }
+    return false;
+  }
+
+  /** True when `sep` starts at byte `position` of chunk `chunkIndex` (it may span chunks). */
+  private _matchesAt(sep: Uint8Array, chunkIndex: number, position: number): boolean {
+    let i = chunkIndex;
+    let p = position;
+    for (let k = 0; k < sep.length; ) {
+      const chunk = this._chunks[i];
+      if (chunk === undefined) return false;
+      if (p >= chunk.length) {
+        i += 1;
+        p = 0;
+        continue;
+      }
+      if (chunk[p] !== sep[k]) return false;
+      p += 1;
+      k += 1;
+    }
     return true;
   }
 
@@ -102,17 +138,28 @@ export class ByteBuffer {
   find(sep: Uint8Array, start: number): number {
     const seplen = sep.length;
     if (seplen === 0 || start + seplen > this.length) return -1;
+    let i = this._head;
     let base = -this._offset;
-    for (let i = this._head; i < this._chunks.length; i++) {
+    if (this._cursorIndex >= this._head && this._cursorBase <= start) {
+      i = this._cursorIndex;
+      base = this._cursorBase;
+    }
+    let cursorSet = false;
+    for (; i < this._chunks.length; i++) {
       const chunk = this._chunks[i] as Buffer;
       const chunkEnd = base + chunk.length;
       if (chunkEnd > start) {
+        if (!cursorSet) {
+          this._cursorIndex = i;
+          this._cursorBase = base;
+          cursorSet = true;
+        }
         const from = Math.max(start - base, i === this._head ? this._offset : 0);
         const inside = chunk.indexOf(sep, from);
         if (inside !== -1) return base + inside;
         // A match that starts in this chunk and ends in the next ones.
         for (let p = Math.max(from, chunk.length - seplen + 1); p < chunk.length; p++) {
-          if (chunk[p] === sep[0] && this.startsWith(sep, base + p)) return base + p;
+          if (chunk[p] === sep[0] && this._matchesAt(sep, i, p)) return base + p;
         }
       }
       base = chunkEnd;
