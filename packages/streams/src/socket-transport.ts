@@ -68,6 +68,12 @@ export class SocketTransport extends Transport {
   _lowWater = 16 * 1024;
   /** True once connectionLost was scheduled. @internal */
   _lostScheduled = false;
+  /**
+   * No more received data reaches the protocol: set by `close()`, `abort()` and fatal errors (in
+   * Python the reader is removed), not by the peer closing, whose last chunks, already read by
+   * Node and queued for delivery, still arrive before `connectionLost`. @internal
+   */
+  _readClosed = false;
   /** @internal */
   _readingStarted = false;
 
@@ -151,12 +157,12 @@ export class SocketTransport extends Transport {
 
   /** Lets the next chunk in unless the protocol paused reading or the transport is closing. @internal */
   _continueReading(): void {
-    if (!this._paused && !this._closing && this._readingStarted && this._connLost === 0) this._sock.resume();
+    if (!this._paused && !this._closing && this._readingStarted && !this._readClosed) this._sock.resume();
   }
 
   /** @internal */
   readonly _deliverData = (data: Buffer): void => {
-    if (this._connLost > 0) return;
+    if (this._readClosed || this._connLost > 0) return;
     const protocol = this._protocol;
     if (protocol.getBuffer !== undefined && protocol.bufferUpdated !== undefined && protocol.dataReceived === undefined) {
       this._deliverBuffered(protocol as Required<Pick<StreamProtocol, "getBuffer" | "bufferUpdated">>, data);
@@ -204,7 +210,7 @@ export class SocketTransport extends Transport {
 
   /** @internal */
   readonly _deliverEof = (): void => {
-    if (this._connLost > 0) return;
+    if (this._readClosed || this._connLost > 0) return;
     let keepOpen: boolean | void;
     try {
       keepOpen = this._protocol.eofReceived?.();
@@ -297,7 +303,7 @@ export class SocketTransport extends Transport {
     if (data.length === 0) return;
     // After close() the Node socket is ended and cannot take writes: like Python after the
     // connection is lost, drop the data (and warn once it keeps happening).
-    if (this._connLost > 0 || this._sock.writableEnded) {
+    if (this._connLost > 0 || this._lostScheduled || this._sock.writableEnded) {
       if (this._connLost >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) logger.warning("socket.send() raised exception.");
       this._connLost += 1;
       return;
@@ -324,6 +330,7 @@ export class SocketTransport extends Transport {
   override close(): void {
     if (this._closing) return;
     this._closing = true;
+    this._readClosed = true;
     this._sock.pause();
     const sock = this._sock;
     if (sock.destroyed) {
@@ -365,6 +372,7 @@ export class SocketTransport extends Transport {
   _forceClose(error: unknown): void {
     if (this._connLost > 0) return;
     this._closing = true;
+    this._readClosed = true;
     this._connLost += 1;
     this._sock.destroy();
     this._scheduleConnectionLost(error);
@@ -375,8 +383,8 @@ export class SocketTransport extends Transport {
     if (this._lostScheduled) return;
     this._lostScheduled = true;
     this._closing = true;
-    if (this._connLost === 0) this._connLost = 1;
     if (this._loop.isClosed()) {
+      this._connLost ||= 1;
       // Node reports a close on a later tick; once the loop is closed nobody can be told, but the
       // socket and the server's count must still be released.
       this._sock.destroy();
@@ -389,6 +397,8 @@ export class SocketTransport extends Transport {
 
   /** @internal */
   _callConnectionLost(error: unknown): void {
+    this._connLost ||= 1;
+    this._readClosed = true;
     try {
       this._protocol.connectionLost(error);
     } finally {
