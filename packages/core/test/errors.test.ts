@@ -156,6 +156,9 @@ describe("fromNodeError", () => {
     ["ESRCH", ProcessLookupError],
     ["ETIMEDOUT", TimeoutError],
     ["EADDRINUSE", OSError],
+    // getaddrinfo failures (Python's socket.gaierror, an OSError subclass).
+    ["EAI_AGAIN", OSError],
+    ["EAI_NONAME", OSError],
   ];
 
   it.each(TABLE)("maps %s to Python's class", (code, Class) => {

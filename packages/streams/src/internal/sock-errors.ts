@@ -3,7 +3,7 @@
  * (`[Errno 9] Bad file descriptor`), and address formatting for messages.
  * Mirrors the errno/strerror pairs of CPython's socket module on Linux.
  */
-import { getSystemErrorMessage } from "node:util";
+import { getSystemErrorMap } from "node:util";
 import { BrokenPipeError, OSError, fromNodeError } from "@aio/core";
 import type { SocketAddress } from "./addresses.js";
 
@@ -39,15 +39,10 @@ export function translateError(error: unknown, context?: string): unknown {
   const mapped = fromNodeError(error);
   if (!(mapped instanceof OSError) || mapped.errno === undefined) return mapped;
   const Class = mapped.constructor as new (message: string, options: object) => OSError;
-  let strerror: string;
-  try {
-    // libuv's texts are lower case ("connection refused"); Python prints strerror's "Connection refused".
-    const text = getSystemErrorMessage(-mapped.errno);
-    strerror = text.charAt(0).toUpperCase() + text.slice(1);
-  } catch {
-    // An errno Node does not know: keep Node's own message rather than fail while reporting.
-    strerror = (error as Error).message;
-  }
+  // libuv's texts are lower case ("connection refused"); Python prints strerror's "Connection refused".
+  // An errno libuv does not know keeps Node's own message.
+  const text = getSystemErrorMap().get(-mapped.errno)?.[1];
+  const strerror = text === undefined ? (error as Error).message : text.charAt(0).toUpperCase() + text.slice(1);
   return new Class(`[Errno ${mapped.errno}] ${context ?? strerror}`, { code: mapped.code, errno: mapped.errno, cause: error });
 }
 
