@@ -171,7 +171,7 @@ const OS_ERROR_BY_CODE: Readonly<Record<string, new (message?: string, options?:
 export function fromNodeError(error: unknown): unknown {
   if (!(error instanceof Error) || error instanceof OSError) return error;
   const nodeError = error as Error & { code?: unknown; errno?: unknown };
-  if (typeof nodeError.code !== "string" || !/^E[A-Z0-9_]+$/.test(nodeError.code)) return error;
+  if (typeof nodeError.code !== "string" || !/^E(?:AI_)?[A-Z0-9]+$/.test(nodeError.code)) return error;
   const Class = OS_ERROR_BY_CODE[nodeError.code] ?? OSError;
   return new Class(`[Errno ${nodeError.code}] ${error.message}`, {
     code: nodeError.code,
