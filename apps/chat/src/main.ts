@@ -8,7 +8,7 @@ import { ChatClient } from "./chat-client.js";
 import { startChatServer } from "./chat-server.js";
 
 await run(async () => {
-  const chat = await startChatServer({ idleTimeout: 0.5, log: (line) => console.log(`  server: ${line}`) });
+  const chat = await startChatServer({ idleTimeout: 1, log: (line) => console.log(`  server: ${line}`) });
   const hear = async (...clients: ChatClient[]): Promise<void> => {
     for (const client of clients) console.log(`${client.name} <- ${(await client.receive()) ?? "(connection closed)"}`);
   };

@@ -156,7 +156,7 @@ describe("chat demo (dist/main.js)", () => {
       "bob <- * alice left (quit)",
       "carol <- * alice left (quit)",
       "carol <- * bob left (quit)",
-      "carol <- * bye carol: idle for 0.5 s",
+      "carol <- * bye carol: idle for 1 s",
       "carol <- (connection closed)",
     ]);
   });

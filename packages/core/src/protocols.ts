@@ -2,7 +2,6 @@
  * Abstract protocols: the callbacks a transport calls. Every method does nothing by default.
  * Mirrors CPython 3.13 asyncio/protocols.py.
  */
-import { NotImplementedError } from "./errors.js";
 
 /** The base of all protocols. @see https://docs.python.org/3/library/asyncio-protocol.html#asyncio.BaseProtocol */
 export class BaseProtocol {
@@ -21,12 +20,15 @@ export class Protocol extends BaseProtocol {
 
 /** A stream protocol that supplies its own receive buffer. */
 export class BufferedProtocol extends BaseProtocol {
-  getBuffer(_sizehint: number): Uint8Array {
-    throw new NotImplementedError();
+  /**
+   * The buffer to receive into (at least one byte). The default returns null, as Python's
+   * returns None; a transport treats that as a failed `get_buffer()` call.
+   */
+  getBuffer(_sizehint: number): Uint8Array | null {
+    return null;
   }
-  bufferUpdated(_nbytes: number): void {
-    throw new NotImplementedError();
-  }
+  /** `nbytes` were written into the last buffer. Does nothing by default. */
+  bufferUpdated(_nbytes: number): void {}
   eofReceived(): boolean | void {}
 }
 

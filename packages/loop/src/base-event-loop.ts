@@ -842,6 +842,16 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
     return this._signals?.remove(number) ?? false;
   }
 
+  /**
+   * True when `addSignalHandler` registered a handler for `sig`. Python's handler replaces the
+   * process-level one (so `asyncio.run`'s SIGINT handling stops); Node keeps every listener, so
+   * the Runner asks the loop instead. @internal
+   */
+  _hasSignalHandler(sig: number | string): boolean {
+    const signals = this._signals;
+    return signals !== null && signals.has(signals.validate(sig));
+  }
+
   /** @internal */
   _addCallbackSignalsafe(handle: Handle): void {
     if (!this._closed) this._pushReady(handle);

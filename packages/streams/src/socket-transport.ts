@@ -26,7 +26,7 @@ export interface StreamProtocol {
   resumeWriting(): void;
   dataReceived?(data: Uint8Array): void;
   eofReceived?(): boolean | void;
-  getBuffer?(sizehint: number): Uint8Array;
+  getBuffer?(sizehint: number): Uint8Array | null;
   bufferUpdated?(nbytes: number): void;
 }
 
@@ -185,7 +185,10 @@ export class SocketTransport extends Transport {
     while (offset < data.length && this._connLost === 0) {
       let buffer: Uint8Array;
       try {
-        buffer = protocol.getBuffer(data.length - offset);
+        const given = protocol.getBuffer(data.length - offset);
+        // Python: `len(None)` raises TypeError there; a missing buffer is the same failed call.
+        if (given === null) throw new TypeError("object of type 'NoneType' has no len()");
+        buffer = given;
         if (buffer.length === 0) throw new RuntimeError("get_buffer() returned an empty buffer");
       } catch (error) {
         this._fatalError(error, "Fatal error: protocol.get_buffer() call failed.");

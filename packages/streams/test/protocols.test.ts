@@ -1,4 +1,4 @@
-import { BaseProtocol, BufferedProtocol, DatagramProtocol, NotImplementedError, Protocol, SubprocessProtocol } from "@aio/core";
+import { BaseProtocol, BufferedProtocol, DatagramProtocol, Protocol, SubprocessProtocol } from "@aio/core";
 import { createConnection, startServer } from "@aio/streams";
 import type { SocketTransport } from "@aio/streams";
 import type { Server, StreamReader, StreamWriter } from "@aio/streams";
@@ -37,14 +37,12 @@ describe("protocol base classes", () => {
   });
 
   // mirrors test_protocols.py::test_buffered_protocol
-  it("BufferedProtocol requires getBuffer and bufferUpdated", () => {
+  it("BufferedProtocol does nothing by default (getBuffer gives null)", () => {
     const p = new BufferedProtocol();
     expect(p.connectionMade({})).toBeUndefined();
     expect(p.connectionLost(null)).toBeUndefined();
-    // Differs from CPython: Python's get_buffer()/buffer_updated() return None; here they throw
-    // NotImplementedError, because getBuffer must return a Uint8Array (TypeScript types).
-    expect(() => p.getBuffer(100)).toThrow(NotImplementedError);
-    expect(() => p.bufferUpdated(150)).toThrow(NotImplementedError);
+    expect(p.getBuffer(100)).toBeNull();
+    expect(p.bufferUpdated(150)).toBeUndefined();
   });
 });
 

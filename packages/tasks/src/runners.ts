@@ -160,8 +160,11 @@ export class Runner implements AsyncContextManager<Runner> {
 
   /** @internal */
   _onSigint(mainTask: Task<unknown>): void {
-    this._interruptCount += 1;
     const loop = this._loop as AbstractEventLoop;
+    // Python: loop.add_signal_handler(SIGINT, …) replaces the Runner's handler for the process;
+    // Node keeps both listeners, so the Runner steps aside while the loop has its own.
+    if ((loop as { _hasSignalHandler?: (sig: string) => boolean })._hasSignalHandler?.("SIGINT") === true) return;
+    this._interruptCount += 1;
     if (this._interruptCount === 1 && !mainTask.done()) {
       mainTask.cancel();
       loop.callSoonThreadsafe(() => undefined);

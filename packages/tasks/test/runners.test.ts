@@ -551,3 +551,22 @@ describe("Runner", () => {
     expect(loop.isClosed()).toBe(true);
   });
 });
+
+describe("run with the loop's own SIGINT handler", () => {
+  // mirrors the behaviour of CPython 3.13 runners.Runner.run: loop.add_signal_handler(SIGINT, …)
+  // replaces the runner's handler, so the main task is not cancelled (checked with python3.13).
+  it("leaves SIGINT to a handler registered with loop.addSignalHandler", async (context) => {
+    requireNoSigintListener(context);
+    const log: string[] = [];
+    const result = await run(async () => {
+      getRunningLoop().addSignalHandler("SIGINT", () => log.push("loop handler ran"));
+      interruptSelf();
+      await sleep(0.05);
+      log.push("main finished normally");
+      return "ok";
+    });
+    expect(result).toBe("ok");
+    expect(log).toEqual(["loop handler ran", "main finished normally"]);
+    expect(process.listenerCount("SIGINT")).toBe(0);
+  });
+});

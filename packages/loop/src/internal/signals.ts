@@ -58,6 +58,11 @@ export class SignalHandlers {
     this.entries.set(sig, { handle, listener });
   }
 
+  /** True while a handler is registered for `sig`. */
+  has(sig: number): boolean {
+    return this.entries.has(sig);
+  }
+
   remove(sig: number): boolean {
     const entry = this.entries.get(sig);
     if (entry === undefined) return false;
