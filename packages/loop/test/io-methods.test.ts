@@ -49,12 +49,12 @@ describe("BaseEventLoop I/O methods", () => {
       const calls: unknown[][] = [];
       // What @aio/streams does at import time; this test process never loads it.
       _registerLoopMethods({ getnameinfo: (target, ...args: never[]) => calls.push([target, ...args]) });
-      loop.getnameinfo(["127.0.0.1", 80] as never);
+      loop.getnameinfo(["127.0.0.1", 80]);
       expect(calls).toEqual([[loop, ["127.0.0.1", 80]]]);
       // A subclass sees the same methods.
       class MyLoop extends BaseEventLoop {}
       const mine = new MyLoop();
-      mine.getnameinfo("x" as never);
+      mine.getnameinfo("x");
       expect(calls.at(-1)).toEqual([mine, "x"]);
       mine.close();
     } finally {

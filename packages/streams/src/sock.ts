@@ -90,7 +90,7 @@ export class AioSocket implements Selectable {
   /** @internal */
   _connected = false;
   /** The failure of the last connect, until a connect or recv reports it (Linux's SO_ERROR). @internal */
-  _connectError: unknown = null;
+  _connectError: Error | null = null;
   /** The address connect() was given; the peer name of a Unix client. @internal */
   _peer: SocketAddress | null = null;
   /** The local name of an accepted Unix connection (the listener's path). @internal */
@@ -116,9 +116,9 @@ export class AioSocket implements Selectable {
   /** @internal */
   _eof = false;
   /** The pending socket error (reported once, by the next receive or accept). @internal */
-  _error: unknown = null;
+  _error: Error | null = null;
   /** The Node error behind `_error`, so that a write reporting it consumes it. @internal */
-  _errorSource: unknown = null;
+  _errorSource: Error | null = null;
   /** @internal */
   _shutRd = false;
   /** @internal */
@@ -450,9 +450,9 @@ export class AioSocket implements Selectable {
     pollWatches(this);
   }
 
-  /** Takes the pending error (reported once), leaving the socket at EOF. @internal */
-  _takeError(): unknown {
-    const error = this._error;
+  /** Takes the pending error (reported once; callers check there is one), leaving the socket at EOF. @internal */
+  _takeError(): Error {
+    const error = this._error as Error;
     this._error = null;
     this._errorSource = null;
     this._eof = true;
@@ -555,8 +555,8 @@ export class AioSocket implements Selectable {
   }
 
   /** @internal */
-  _takeConnectError(): unknown {
-    const error = this._connectError;
+  _takeConnectError(): Error {
+    const error = this._connectError as Error;
     this._connectError = null;
     return error;
   }
@@ -718,7 +718,7 @@ async function receive<T>(loop: AbstractEventLoop, sock: AioSocket, attempt: () 
   const now = attempt();
   if (now !== null) return now;
   const future = newFuture<T>(loop);
-  waitReady(loop as Loop, sock, "_reader", future as Future<unknown>, retryReceive, [future, attempt]);
+  waitReady(loop as Loop, sock, "_reader", future, retryReceive, [future, attempt]);
   return awaitFuture(future);
 }
 
@@ -905,7 +905,7 @@ function startConnect(loop: Loop, future: Future<void>, sock: AioSocket, address
       future.setResult(undefined);
       return;
     }
-    waitReady(loop, sock, "_writer", future as Future<unknown>, connectDone, [future, sock]);
+    waitReady(loop, sock, "_writer", future, connectDone, [future, sock]);
   } catch (error) {
     future.setException(error);
   }
@@ -1012,7 +1012,7 @@ function addCallback<A extends unknown[]>(loop: AbstractEventLoop, sock: AioSock
   // CPython _add_reader: `_check_closed()` comes before the selector's fd check.
   if (loop.isClosed()) throw new RuntimeError("Event loop is closed");
   if (sock._closed) throw new RangeError("Invalid file descriptor: -1");
-  addWatch(loop as Loop, sock, kind, callback as (...args: never[]) => unknown, args, false);
+  addWatch(loop as Loop, sock, kind, callback, args, false);
 }
 
 function removeCallback(loop: AbstractEventLoop, sock: AioSocket, kind: WatchKind, caller: string): boolean {

@@ -35,14 +35,14 @@ export function sockError(code: SockErrno, note?: string): OSError {
  * Connect call failed ('127.0.0.1', 80)` when `context` is given, else `[Errno 2] No such file
  * or directory`. Errors without an errno are returned as `fromNodeError` gives them.
  */
-export function translateError(error: unknown, context?: string): unknown {
-  const mapped = fromNodeError(error);
+export function translateError(error: Error, context?: string): Error {
+  const mapped = fromNodeError(error) as Error;
   if (!(mapped instanceof OSError) || mapped.errno === undefined) return mapped;
   const Class = mapped.constructor as new (message: string, options: object) => OSError;
   // libuv's texts are lower case ("connection refused"); Python prints strerror's "Connection refused".
   // An errno libuv does not know keeps Node's own message.
   const text = getSystemErrorMap().get(-mapped.errno)?.[1];
-  const strerror = text === undefined ? (error as Error).message : text.charAt(0).toUpperCase() + text.slice(1);
+  const strerror = text === undefined ? error.message : text.charAt(0).toUpperCase() + text.slice(1);
   return new Class(`[Errno ${mapped.errno}] ${context ?? strerror}`, { code: mapped.code, errno: mapped.errno, cause: error });
 }
 

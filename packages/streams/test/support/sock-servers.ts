@@ -73,7 +73,9 @@ export async function runUdpEchoServer(): Promise<[string, number]> {
   const server = dgram.createSocket("udp4");
   server.on("message", (message, rinfo) => server.send(message, rinfo.port, rinfo.address));
   await new Promise<void>((resolve) => server.bind(0, "127.0.0.1", resolve));
-  onTestFinished(() => server.close());
+  onTestFinished(() => {
+    server.close();
+  });
   const { address, port } = server.address();
   return [address, port];
 }
