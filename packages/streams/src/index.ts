@@ -24,3 +24,5 @@ export { sendfile } from "./sendfile.js";
 export type { SendfileOptions } from "./sendfile.js";
 export { startTls } from "./start-tls.js";
 export type { LoopStartTlsOptions } from "./start-tls.js";
+export { AioSocket, socket, SHUT_RD, SHUT_WR, SHUT_RDWR, sockRecv, sockRecvInto, sockRecvfrom, sockRecvfromInto, sockSendall, sockSendto, sockConnect, sockAccept, sockSendfile, addReader, removeReader, addWriter, removeWriter } from "./sock.js";
+export type { SockSendfileOptions, SocketCallback } from "./sock.js";

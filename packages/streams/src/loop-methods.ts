@@ -9,6 +9,21 @@ import { createDatagramEndpoint } from "./datagram.js";
 import { getaddrinfo, getnameinfo } from "./dns.js";
 import { sendfile } from "./sendfile.js";
 import { startTls } from "./start-tls.js";
+import {
+  addReader,
+  addWriter,
+  removeReader,
+  removeWriter,
+  sockAccept,
+  sockConnect,
+  sockRecv,
+  sockRecvInto,
+  sockRecvfrom,
+  sockRecvfromInto,
+  sockSendall,
+  sockSendfile,
+  sockSendto,
+} from "./sock.js";
 
 _registerLoopMethods({
   createConnection: createConnection,
@@ -21,6 +36,19 @@ _registerLoopMethods({
   getnameinfo: getnameinfo,
   sendfile: sendfile,
   startTls: startTls,
+  sockRecv: sockRecv,
+  sockRecvInto: sockRecvInto,
+  sockRecvfrom: sockRecvfrom,
+  sockRecvfromInto: sockRecvfromInto,
+  sockSendall: sockSendall,
+  sockSendto: sockSendto,
+  sockConnect: sockConnect,
+  sockAccept: sockAccept,
+  sockSendfile: sockSendfile,
+  addReader: addReader,
+  removeReader: removeReader,
+  addWriter: addWriter,
+  removeWriter: removeWriter,
 });
 
 /** True once the loop methods are registered (importing this module does it). */

@@ -105,6 +105,8 @@ export class AioSocket implements Selectable {
   _dgramBound = false;
   /** @internal */
   _dgramConnected = false;
+  /** True while a datagram bind() runs: its failure is bind()'s, not a pending socket error. @internal */
+  _binding = false;
   /** Received bytes not yet taken (stream sockets). @internal */
   _chunks: Buffer[] = [];
   /** Received datagrams not yet taken, with their senders. @internal */
@@ -178,17 +180,22 @@ export class AioSocket implements Selectable {
     this._bound = checked;
     if (this._dgram === null || !("host" in checked)) return;
     const sock = this._dgram;
-    await new Promise<void>((resolve, reject) => {
-      const onError = (error: Error): void => {
-        this._bound = null;
-        reject(translateError(error));
-      };
-      sock.once("error", onError);
-      sock.bind({ address: checked.host, port: checked.port, exclusive: true }, () => {
-        sock.removeListener("error", onError);
-        resolve();
+    this._binding = true;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const onError = (error: Error): void => {
+          this._bound = null;
+          reject(translateError(error));
+        };
+        sock.once("error", onError);
+        sock.bind({ address: checked.host, port: checked.port, exclusive: true }, () => {
+          sock.removeListener("error", onError);
+          resolve();
+        });
       });
-    });
+    } finally {
+      this._binding = false;
+    }
   }
 
   /**
@@ -394,7 +401,10 @@ export class AioSocket implements Selectable {
       this._buffered += message.length;
       pollWatches(this);
     });
-    sock.on("error", (error: Error) => this._setError(error));
+    sock.on("error", (error: Error) => {
+      // A bind failure belongs to bind(), which raises it.
+      if (!this._binding) this._setError(error);
+    });
   }
 
   /** Wires a connecting, connected or accepted (paused) Node stream to this socket. @internal */
@@ -812,12 +822,29 @@ export async function sockSendall(loop: AbstractEventLoop, sock: AioSocket, data
   checkSocket(sock);
   checkNonBlocking(loop, sock);
   checkBuffer(data, "a bytes-like object is required");
+  await connected(loop, sock);
   sock._checkSend();
   if (data.length === 0) return;
   return send(loop, sock, data, (future) => (error) => {
     if (error === null) future.setResult(undefined);
     else future.setException(error);
   });
+}
+
+/**
+ * Waits while a stream socket's connect is in progress: Linux's send() on a connecting socket
+ * would block (EAGAIN), so CPython waits for the writer callback.
+ */
+async function connected(loop: AbstractEventLoop, sock: AioSocket): Promise<void> {
+  while (sock._connecting && sock._dgram === null) {
+    const future = newFuture<void>(loop);
+    waitReady(loop as Loop, sock, "_writer", future, settleWhenWritable, [future]);
+    await awaitFuture(future);
+  }
+}
+
+function settleWhenWritable(future: Future<void>): void {
+  if (!future.done()) future.setResult(undefined);
 }
 
 function send<T>(loop: AbstractEventLoop, sock: AioSocket, data: Uint8Array, settle: (future: Future<T>) => (error: unknown) => void): Promise<T> {
@@ -843,6 +870,7 @@ export async function sockSendto(loop: AbstractEventLoop, sock: AioSocket, data:
   checkNonBlocking(loop, sock);
   checkBuffer(data, "a bytes-like object is required");
   if (sock._dgram === null) {
+    await connected(loop, sock);
     sock._checkSend();
     if (data.length === 0) return 0;
     return send(loop, sock, data, (future) => (error) => {
@@ -969,10 +997,10 @@ export async function sockSendfile(
   }
   if (sock.type !== SOCK_STREAM) throw new RangeError("only SOCK_STREAM type sockets are supported");
   if (count !== null) {
-    if (typeof count !== "number" || !Number.isInteger(count)) throw new TypeError(`count must be a positive integer (got ${String(count)})`);
+    if (typeof count !== "number" || !Number.isInteger(count)) throw new TypeError(`count must be a positive integer (got ${pyRepr(count)})`);
     if (count <= 0) throw new RangeError(`count must be a positive integer (got ${count})`);
   }
-  if (typeof offset !== "number" || !Number.isInteger(offset)) throw new TypeError(`offset must be a non-negative integer (got ${String(offset)})`);
+  if (typeof offset !== "number" || !Number.isInteger(offset)) throw new TypeError(`offset must be a non-negative integer (got ${pyRepr(offset)})`);
   if (offset < 0) throw new RangeError(`offset must be a non-negative integer (got ${offset})`);
   if (options.fallback === false) {
     // CPython base_events._sock_sendfile_native: the message for a loop without native sendfile.
@@ -994,6 +1022,11 @@ export async function sockSendfile(
     totalSent += bytesRead;
   }
   return totalSent;
+}
+
+/** `{!r}` of a scalar argument in a message: strings quoted as Python shows them. */
+function pyRepr(value: unknown): string {
+  return typeof value === "string" ? `'${value}'` : repr(value);
 }
 
 /** A callback given to `addReader` / `addWriter`. */

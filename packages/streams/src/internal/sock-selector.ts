@@ -18,6 +18,7 @@
  */
 import { contextVarsTouched, copyContext } from "@aio/core";
 import type { AbstractEventLoop, AbstractHandle, Context, LoopInternals } from "@aio/core";
+import { repr } from "./repr.js";
 
 type Loop = AbstractEventLoop & LoopInternals;
 
@@ -64,9 +65,15 @@ export class SelectorHandle {
     return this._cancelled;
   }
 
-  toString(): string {
+  /** The callback as CPython's format_helpers shows it: `reader(1, 'two')`. */
+  _format(): string {
     const name = this._callback.name === "" ? "<anonymous>" : this._callback.name;
-    return `<Handle${this._cancelled ? " cancelled" : ""} ${name}()>`;
+    const args = this._args.map((arg) => (typeof arg === "string" ? `'${arg}'` : repr(arg)));
+    return `${name}(${args.join(", ")})`;
+  }
+
+  toString(): string {
+    return `<Handle${this._cancelled ? " cancelled" : ""} ${this._format()}>`;
   }
 
   [Symbol.for("nodejs.util.inspect.custom")](): string {
@@ -146,7 +153,7 @@ function dispatch(target: Selectable, watch: Watch): void {
     (handle._callback as (...args: unknown[]) => unknown)(...handle._args);
   } catch (error) {
     // CPython events.Handle._run: the error goes to the exception handler, the loop goes on.
-    watch.loop.callExceptionHandler({ message: `Exception in callback ${String(handle)}`, exception: error, handle });
+    watch.loop.callExceptionHandler({ message: `Exception in callback ${handle._format()}`, exception: error, handle });
   } finally {
     // Level-triggered: still registered and still ready means called again next iteration.
     if (!handle._cancelled) pollWatches(target);
