@@ -253,11 +253,18 @@ export class StreamReader implements AsyncIterable<Buffer> {
     if (this._exception !== null) throw this._exception;
     if (n === 0) return Buffer.alloc(0);
     if (n < 0) {
+      // Python loops over read(limit) until b''. Taking everything buffered at each wake-up gives
+      // the same bytes with fewer wake-ups, so the transport is paused (and the writer stalled)
+      // less often (benchmark W7b: communicate() reading 200 MiB).
       const blocks: Buffer[] = [];
       for (;;) {
-        const block = await this.read(this._limit);
-        if (block.length === 0) break;
-        blocks.push(block);
+        if (this._exception !== null) throw this._exception;
+        if (this._buffer.length > 0) {
+          blocks.push(this._buffer.take(this._buffer.length));
+          this._maybeResumeTransport();
+        }
+        if (this._eof) break;
+        await this._waitForData("read");
       }
       return Buffer.concat(blocks);
     }
