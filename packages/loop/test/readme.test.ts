@@ -1,7 +1,7 @@
 /** Runs the README Example (STYLE.md §7): the code block must print exactly what the README shows. */
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { readmeExample, runExample } from "./support/readme-example.js";
+import { readmeExample, runExample } from "@aio-tools/test-support";
 
 const readme = fileURLToPath(new URL("../README.md", import.meta.url));
 

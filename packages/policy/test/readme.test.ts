@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
-import { readmeExample, runExample } from "./support/readme-example.js";
+import { readmeExample, runExample } from "@aio-tools/test-support";
 
 const readme = fileURLToPath(new URL("../README.md", import.meta.url));
 

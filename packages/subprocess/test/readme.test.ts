@@ -1,40 +1,15 @@
-import { execFileSync } from "node:child_process";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { readmeExample, runExample } from "@aio-tools/test-support";
 
-const packageDir = join(dirname(fileURLToPath(import.meta.url)), "..");
+const readme = fileURLToPath(new URL("../README.md", import.meta.url));
 
-/** What the Example prints (the README shows the same in a comment or in prose). */
+/** What the Example prints (the README shows the same). */
 const EXPECTED = "cat echoed hello, exit 0\nsh printed it's a file, exit 3\nsleep killed, exit -9\n";
 
-/** The first ```ts block of the README's "## Example" section. */
-function readmeExample(): string {
-  const readme = readFileSync(join(packageDir, "README.md"), "utf8");
-  const section = readme.slice(readme.indexOf("## Example"));
-  const match = /```ts\n([\s\S]*?)```/.exec(section);
-  if (match === null) throw new Error("README.md has no ```ts block under ## Example");
-  return match[1]!;
-}
-
-/** Runs the example with Node 24's type stripping, from inside the package so imports resolve. */
-function runExample(source: string): string {
-  const file = join(packageDir, "test", `.readme-example-${process.pid}.ts`);
-  writeFileSync(file, source);
-  try {
-    return execFileSync(process.execPath, ["--experimental-strip-types", "--no-warnings", file], {
-      cwd: packageDir,
-      encoding: "utf8",
-      timeout: 8_000,
-    });
-  } finally {
-    rmSync(file, { force: true });
-  }
-}
-
 describe("README", () => {
-  it("runs the Example and prints what it says", () => {
-    expect(runExample(readmeExample())).toBe(EXPECTED);
+  it("runs the Example and prints what it says", async () => {
+    const { stdout } = await runExample(await readmeExample(readme));
+    expect(stdout).toBe(EXPECTED);
   });
 });

@@ -1,7 +1,7 @@
 /** Runs the README's Example (STYLE §7) and checks what it prints. */
 import { describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
-import { readmeExample, runExample } from "./support/readme-example.js";
+import { readmeExample, runExample } from "@aio-tools/test-support";
 
 const readme = fileURLToPath(new URL("../README.md", import.meta.url));
 

@@ -12,7 +12,8 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
-const packagesDir = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+/** packages/ of this repository (this file is tools/test-support/{src,dist}/readme-example.*). */
+const packagesDir = resolve(dirname(fileURLToPath(import.meta.url)), "../../../packages");
 
 /** The code of the first ```ts block after the "## Example" heading of `readmePath`. */
 export async function readmeExample(readmePath: string): Promise<string> {

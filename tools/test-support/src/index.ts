@@ -1,0 +1,3 @@
+export { readmeExample, runExample } from "./readme-example.js";
+export { appRunner, startApp } from "./app-process.js";
+export type { AppProcess } from "./app-process.js";
