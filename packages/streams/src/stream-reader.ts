@@ -258,6 +258,7 @@ export class StreamReader implements AsyncIterable<Buffer> {
       // less often (benchmark W7b: communicate() reading 200 MiB).
       const blocks: Buffer[] = [];
       for (;;) {
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- as above
         if (this._exception !== null) throw this._exception;
         if (this._buffer.length > 0) {
           blocks.push(this._buffer.take(this._buffer.length));
