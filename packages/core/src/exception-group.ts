@@ -40,6 +40,14 @@ function matcher(condition: ExceptionGroupCondition): (error: unknown) => boolea
   throw new TypeError(CONDITION_MESSAGE);
 }
 
+/** Set while building a group of values already thrown (see `ExceptionGroup._ofThrown`). */
+let trustItems = false;
+
+/** An Error, including one from another realm (a worker, `vm`). */
+function isErrorValue(value: unknown): boolean {
+  return value instanceof Error || Object.prototype.toString.call(value) === "[object Error]";
+}
+
 /**
  * Several unrelated errors raised together; `exceptions` holds them (possibly nested groups).
  * @see https://docs.python.org/3/library/exceptions.html#ExceptionGroup
@@ -51,7 +59,7 @@ export class ExceptionGroup extends AggregateError {
 
   /**
    * @throws TypeError if `message` is not a string.
-   * @throws RangeError if `exceptions` is empty (Python's ValueError).
+   * @throws RangeError if `exceptions` is empty or an item is not an Error (Python's ValueError).
    */
   constructor(message: string, exceptions: Iterable<unknown>) {
     if (typeof message !== "string") {
@@ -64,13 +72,35 @@ export class ExceptionGroup extends AggregateError {
     if (list.length === 0) {
       throw new RangeError("second argument (exceptions) must be a non-empty sequence");
     }
+    if (!trustItems) {
+      for (let i = 0; i < list.length; i++) {
+        if (!isErrorValue(list[i])) {
+          throw new RangeError(`Item ${i} of second argument (exceptions) is not an exception`);
+        }
+      }
+    }
     super(list, message);
     this.exceptions = Object.freeze(list);
   }
 
+  /**
+   * A group of values that were thrown (a JavaScript task may throw a non-Error value, which
+   * Python cannot): built without the constructor's check that every item is an Error.
+   * @internal
+   */
+  static _ofThrown(message: string, thrown: readonly unknown[]): ExceptionGroup {
+    trustItems = true;
+    try {
+      return new ExceptionGroup(message, thrown);
+    } finally {
+      trustItems = false;
+    }
+  }
+
   /** A new group of the same message with the given errors (Python's `derive`). */
   derive(exceptions: Iterable<unknown>): ExceptionGroup {
-    return new ExceptionGroup(this.message, exceptions);
+    // The items come from this group (split, subgroup), so they passed its check already.
+    return ExceptionGroup._ofThrown(this.message, [...exceptions]);
   }
 
   /**

@@ -70,8 +70,26 @@ describe("ExceptionGroup", () => {
   it("holds errors of any kind, CancelledError included", () => {
     // Differs from CPython: there is no BaseExceptionGroup; CancelledError and KeyboardInterrupt
     // are Errors in JS, so an ExceptionGroup may hold them.
-    const eg = new ExceptionGroup("eg", [new CancelledError(), "thrown string"]);
+    const eg = new ExceptionGroup("eg", [new CancelledError(), new Error("plain")]);
     expect(eg.exceptions).toHaveLength(2);
+  });
+
+  // mirrors test_exception_group.py::BadConstructorArgs::test_bad_EG_construction__bad_excs_sequence
+  it("rejects an item that is not an Error", () => {
+    expect(() => new ExceptionGroup("eg", [5])).toThrow(RangeError);
+    expect(() => new ExceptionGroup("eg", [5])).toThrow(/^Item 0 of second argument \(exceptions\) is not an exception$/);
+    expect(() => new ExceptionGroup("eg", [new Error("a"), "thrown string"])).toThrow(
+      /^Item 1 of second argument \(exceptions\) is not an exception$/,
+    );
+  });
+
+  it("keeps a thrown non-Error value in a group built from thrown values, and splits it", () => {
+    // Differs from CPython: a JavaScript task can throw a string; TaskGroup groups it as thrown.
+    const eg = ExceptionGroup._ofThrown("eg", [new ValueError("v"), "thrown string"]);
+    expect(eg.exceptions).toEqual([expect.any(ValueError), "thrown string"]);
+    const [match, rest] = eg.split(ValueError);
+    expect(match!.exceptions).toHaveLength(1);
+    expect(rest!.exceptions).toEqual(["thrown string"]);
   });
 });
 

@@ -54,6 +54,7 @@ describe("@aio/core exports", () => {
         "_getEventLoop",
         "_getRunningLoop",
         "_loopMethod",
+        "_pyTypeName",
         "_registerDefaultTaskFactory",
         "_registerEventLoopGetter",
         "_registerEventLoopSetter",

@@ -15,6 +15,7 @@ import {
   NotImplementedError,
   RuntimeError,
   _getRunningLoop,
+  _pyTypeName,
   _registerEventLoopGetter,
   _registerEventLoopSetter,
 } from "@aio/core";
@@ -49,11 +50,6 @@ function isEventLoop(value: unknown): value is AbstractEventLoop {
   );
 }
 
-function typeName(value: unknown): string {
-  if (value === null || value === undefined) return "NoneType";
-  if (typeof value === "object") return value.constructor?.name ?? "object";
-  return typeof value;
-}
 
 /**
  * Python's BaseDefaultEventLoopPolicy: one current loop (JavaScript has one thread), created on
@@ -90,7 +86,7 @@ export class BaseDefaultEventLoopPolicy extends AbstractEventLoopPolicy {
   override setEventLoop(loop: AbstractEventLoop | null): void {
     this._setCalled = true;
     if (loop !== null && !isEventLoop(loop)) {
-      throw new TypeError(`loop must be an instance of AbstractEventLoop or None, not '${typeName(loop)}'`);
+      throw new TypeError(`loop must be an instance of AbstractEventLoop or None, not '${_pyTypeName(loop)}'`);
     }
     this._loop = loop;
   }
@@ -124,7 +120,7 @@ export function getEventLoopPolicy(): AbstractEventLoopPolicy {
 export function setEventLoopPolicy(newPolicy: AbstractEventLoopPolicy | null): void {
   if (newPolicy !== null && !(newPolicy instanceof AbstractEventLoopPolicy)) {
     throw new TypeError(
-      `policy must be an instance of AbstractEventLoopPolicy or None, not '${typeName(newPolicy)}'`,
+      `policy must be an instance of AbstractEventLoopPolicy or None, not '${_pyTypeName(newPolicy)}'`,
     );
   }
   policy = newPolicy;

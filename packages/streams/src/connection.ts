@@ -9,10 +9,11 @@
  * Python binds one socket per getaddrinfo entry.
  */
 import { lookup } from "node:dns/promises";
-import { linkSync, lstatSync, renameSync, statSync, unlinkSync } from "node:fs";
+import { existsSync, linkSync, lstatSync, renameSync, statSync, unlinkSync } from "node:fs";
 import * as net from "node:net";
+import { dirname } from "node:path";
 import * as tls from "node:tls";
-import { ConnectionResetError, fromNodeError, logger } from "@aio/core";
+import { ConnectionResetError, FileNotFoundError, fromNodeError, logger } from "@aio/core";
 import type { AbstractEventLoop, Transport } from "@aio/core";
 import { awaitFuture } from "@aio/futures";
 import type { Future } from "@aio/futures";
@@ -23,6 +24,7 @@ import { SocketTransport, tlsExtra } from "./socket-transport.js";
 import type { StreamProtocol } from "./socket-transport.js";
 import { clientTlsOptions, fromTlsError, serverTlsOptions } from "./ssl.js";
 import { repr } from "./internal/repr.js";
+import { checkPortRange } from "./internal/sock-address.js";
 import type { SSLOption } from "./ssl.js";
 
 /** Options of `loop.createConnection`. */
@@ -204,6 +206,7 @@ export async function createConnection<P extends StreamProtocol>(
     raw = sock;
   } else {
     if (host === null && port === null) throw new RangeError("host and port was not specified and no sock specified");
+    checkPortRange(port, "connect");
     const connectOptions: net.TcpNetConnectOpts = {
       host: host ?? "localhost",
       port: port ?? 0,
@@ -287,6 +290,20 @@ function makeNetServer(ssl: SSLOption, handshakeTimeout: number | null | undefin
   return [server, context ?? ssl];
 }
 
+/**
+ * libuv's uv_pipe_bind reports a path in a missing directory as EACCES; bind(2), and so CPython,
+ * reports ENOENT (FileNotFoundError). Gives the error CPython raises when the directory is missing.
+ */
+function missingDirectoryError(error: unknown, path: string): unknown {
+  if ((error as { code?: unknown }).code !== "EACCES" || existsSync(dirname(path))) return error;
+  const cause = (error as { cause?: unknown }).cause;
+  return new FileNotFoundError(`[Errno ENOENT] listen ENOENT: no such file or directory ${path}`, {
+    code: "ENOENT",
+    errno: -2,
+    cause: cause ?? error,
+  });
+}
+
 async function listen(loop: AbstractEventLoop, server: net.Server, options: net.ListenOptions): Promise<void> {
   const future = loop.createFuture<void>() as Future<void>;
   const onError = (error: Error): void => {
@@ -363,6 +380,7 @@ export async function createServer(
       await listen(loop, server, listeningHandle(sock, backlog));
       servers.push(server);
     } else {
+      checkPortRange(port, "bind");
       const hosts = await resolveHosts(host, options.family);
       for (const address of hosts) {
         const [server, ctx] = makeNetServer(ssl, options.sslHandshakeTimeout);
@@ -444,7 +462,11 @@ export async function createUnixServer(
       }
     }
     [netServer, context] = makeNetServer(ssl, options.sslHandshakeTimeout);
-    await listen(loop, netServer, { path, backlog });
+    try {
+      await listen(loop, netServer, { path, backlog });
+    } catch (error) {
+      throw missingDirectoryError(error, path);
+    }
   } else {
     if (sock === null) throw new RangeError("path was not specified, and no sock specified");
     if (!(sock instanceof net.Server) || !sock.listening || typeof sock.address() !== "string") {

@@ -11,7 +11,7 @@
 import * as dgram from "node:dgram";
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
-import { DatagramTransport, fromNodeError, logger } from "@aio/core";
+import { DatagramTransport, _pyTypeName, fromNodeError, logger } from "@aio/core";
 import type { AbstractEventLoop, LoopInternals } from "@aio/core";
 import { awaitFuture } from "@aio/futures";
 import type { Future } from "@aio/futures";
@@ -158,7 +158,7 @@ export class UDPTransport extends DatagramTransport {
    */
   override sendto(data: Uint8Array, addr: [string, number] | null = null): void {
     if (!(data instanceof Uint8Array)) {
-      throw new TypeError(`data argument must be a bytes-like object, not '${data === null ? "NoneType" : typeof data}'`);
+      throw new TypeError(`data argument must be a bytes-like object, not '${_pyTypeName(data)}'`);
     }
     if (this._address !== null) {
       if (addr !== null && (addr[0] !== this._address[0] || addr[1] !== this._address[1])) {

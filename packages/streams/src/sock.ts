@@ -29,7 +29,7 @@
 import * as dgram from "node:dgram";
 import type { FileHandle } from "node:fs/promises";
 import * as net from "node:net";
-import { OSError, RuntimeError, SendfileNotAvailableError } from "@aio/core";
+import { OSError, RuntimeError, SendfileNotAvailableError, _pyTypeName as pyTypeName } from "@aio/core";
 import type { AbstractEventLoop, LoopInternals } from "@aio/core";
 import { awaitFuture } from "@aio/futures";
 import type { Future } from "@aio/futures";
@@ -37,7 +37,7 @@ import { AF_INET, AF_INET6, AF_UNIX, SOCK_DGRAM, SOCK_STREAM } from "./transport
 import { localAddress, peerAddress, toAddress } from "./internal/addresses.js";
 import type { SocketAddress } from "./internal/addresses.js";
 import { repr } from "./internal/repr.js";
-import { checkAddress, pyTypeName, toSocketAddress } from "./internal/sock-address.js";
+import { checkAddress, toSocketAddress } from "./internal/sock-address.js";
 import type { CheckedAddress } from "./internal/sock-address.js";
 import { formatAddress, sockError, translateError } from "./internal/sock-errors.js";
 import { addWatch, pollWatches, removeWatch } from "./internal/sock-selector.js";

@@ -12,7 +12,7 @@
  */
 import type { Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
-import { OSError, RuntimeError, Transport, fromNodeError, logger } from "@aio/core";
+import { OSError, RuntimeError, Transport, _pyTypeName, fromNodeError, logger } from "@aio/core";
 import type { AbstractEventLoop, AbstractFuture, LoopInternals } from "@aio/core";
 import { localAddress, peerAddress } from "./internal/addresses.js";
 
@@ -300,7 +300,7 @@ export class SocketTransport extends Transport {
    */
   override write(data: Uint8Array): void {
     if (!(data instanceof Uint8Array)) {
-      throw new TypeError(`data argument must be a bytes-like object, not '${typeName(data)}'`);
+      throw new TypeError(`data argument must be a bytes-like object, not '${_pyTypeName(data)}'`);
     }
     if (this._eof) throw new RuntimeError("Cannot call write() after write_eof()");
     if (data.length === 0) return;
@@ -471,8 +471,3 @@ export function tlsExtra(sock: TLSSocket, sslcontext: unknown): Record<string, u
   };
 }
 
-function typeName(value: unknown): string {
-  if (value === null || value === undefined) return "NoneType";
-  if (typeof value === "object") return (value).constructor?.name ?? "object";
-  return typeof value;
-}

@@ -2,7 +2,7 @@
  * StreamReader: buffered reads of lines, blocks and exact sizes from a connection.
  * Mirrors CPython 3.13 asyncio/streams.py (StreamReader).
  */
-import { IncompleteReadError, LimitOverrunError, RuntimeError, _getEventLoop } from "@aio/core";
+import { IncompleteReadError, LimitOverrunError, RuntimeError, _getEventLoop, _pyTypeName } from "@aio/core";
 import type { AbstractEventLoop, Transport } from "@aio/core";
 import { awaitFuture } from "@aio/futures";
 import type { Future } from "@aio/futures";
@@ -316,5 +316,5 @@ function exceptionRepr(error: unknown): string {
 function toBytes(value: Uint8Array | string): Buffer {
   if (typeof value === "string") return Buffer.from(value);
   if (value instanceof Uint8Array) return Buffer.isBuffer(value) ? value : Buffer.from(value);
-  throw new TypeError(`separator must be a bytes-like object, not '${typeof value}'`);
+  throw new TypeError(`separator must be a bytes-like object, not '${_pyTypeName(value)}'`);
 }

@@ -1,7 +1,7 @@
 import * as net from "node:net";
 import { constants } from "node:os";
 import * as tls from "node:tls";
-import { ConnectionRefusedError, OSError, Transport } from "@aio/core";
+import { ConnectionRefusedError, FileNotFoundError, OSError, Transport } from "@aio/core";
 import {
   SSLCertVerificationError,
   SSLContext,
@@ -216,6 +216,11 @@ describe("createConnection", () => {
         [() => createUnixServer(loop, factory), "path was not specified, and no sock specified"],
         [() => createUnixServer(loop, factory, "/x", { sslHandshakeTimeout: 1 }), "ssl_handshake_timeout is only meaningful with ssl"],
         [() => connectAcceptedSocket(loop, factory, new net.Socket(), { sslHandshakeTimeout: 1 }), "ssl_handshake_timeout is only meaningful with ssl"],
+        // CPython's OverflowError from socket.connect()/bind() for a port outside 0-65535.
+        [() => createConnection(loop, factory, "127.0.0.1", 70000), "connect(): port must be 0-65535."],
+        [() => createConnection(loop, factory, "127.0.0.1", -1), "connect(): port must be 0-65535."],
+        [() => createServer(loop, factory, "127.0.0.1", 70000), "bind(): port must be 0-65535."],
+        [() => createServer(loop, factory, null, 70000), "bind(): port must be 0-65535."],
       ];
       for (const [call, message] of cases) {
         const error = await call().then(
@@ -229,6 +234,21 @@ describe("createConnection", () => {
         await expect(createServer(loop, factory, "127.0.0.1", 0, { ssl })).rejects.toThrow(new TypeError("ssl argument must be an SSLContext or None"));
         await expect(createUnixServer(loop, factory, "/x", { ssl })).rejects.toThrow(new TypeError("ssl argument must be an SSLContext or None"));
       }
+    });
+  });
+});
+
+describe("createUnixServer errors", () => {
+  // mirrors test_unix_events.py::test_create_unix_server_bind_error (bind's error is raised as is):
+  // a path in a missing directory is ENOENT, as bind(2) gives, not libuv's EACCES.
+  it("raises FileNotFoundError for a path in a missing directory", async () => {
+    await inLoop(async (loop) => {
+      const error = await createUnixServer(loop, () => new MyProto(loop), "/nonexistent-aio-dir/s.sock").then(
+        () => null,
+        (caught: unknown) => caught,
+      );
+      expect(error).toBeInstanceOf(FileNotFoundError);
+      expect((error as FileNotFoundError).code).toBe("ENOENT");
     });
   });
 });

@@ -223,7 +223,7 @@ describe("SocketTransport", () => {
         expect(tr.getWriteBufferLimits()).toEqual([10, 40]);
         expect(() => tr.setWriteBufferLimits(1, 2)).toThrow(RangeError);
         expect(() => tr.setWriteBufferLimits(1, 2)).toThrow("high (1) must be >= low (2) must be >= 0");
-        expect(() => tr.write("text" as never)).toThrow(new TypeError("data argument must be a bytes-like object, not 'string'"));
+        expect(() => tr.write("text" as never)).toThrow(new TypeError("data argument must be a bytes-like object, not 'str'"));
         expect(tr.isReading()).toBe(true);
         tr.pauseReading();
         expect(tr.isReading()).toBe(false);

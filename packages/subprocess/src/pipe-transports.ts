@@ -7,7 +7,7 @@
  * write buffer: the protocol is paused above the high-water mark and resumed on `drain`.
  */
 import type { Readable, Writable } from "node:stream";
-import { BrokenPipeError, OSError, ReadTransport, WriteTransport, fromNodeError, logger } from "@aio/core";
+import { BrokenPipeError, OSError, ReadTransport, WriteTransport, _pyTypeName, fromNodeError, logger } from "@aio/core";
 import type { AbstractEventLoop, AbstractFuture, LoopInternals } from "@aio/core";
 
 type Loop = AbstractEventLoop & LoopInternals;
@@ -268,7 +268,7 @@ export class WritePipeTransport extends WriteTransport {
   /** @throws TypeError for non-bytes; RuntimeError after close or writeEof. */
   override write(data: Uint8Array): void {
     if (!(data instanceof Uint8Array)) {
-      throw new TypeError(`data argument must be a bytes-like object, not '${data === null ? "NoneType" : typeof data}'`);
+      throw new TypeError(`data argument must be a bytes-like object, not '${_pyTypeName(data)}'`);
     }
     if (data.length === 0) return;
     if (this._connLost > 0 || this._closing) {

@@ -18,7 +18,7 @@ import { accessSync, constants as fsConstants } from "node:fs";
 import { constants as osConstants } from "node:os";
 import { delimiter, join } from "node:path";
 import { inspect } from "node:util";
-import { FileNotFoundError, PermissionError, ProcessLookupError, SubprocessTransport, fromNodeError, logger } from "@aio/core";
+import { FileNotFoundError, OSError, PermissionError, ProcessLookupError, SubprocessTransport, fromNodeError, logger } from "@aio/core";
 import type { AbstractEventLoop, LoopInternals } from "@aio/core";
 import { awaitFuture } from "@aio/futures";
 import type { Future } from "@aio/futures";
@@ -351,13 +351,36 @@ export class UnixSubprocessTransport extends SubprocessTransport {
 
   /**
    * Sends `signal` (a number or a name) to the child.
-   * @throws ProcessLookupError once the process has finished; RangeError for an unknown signal.
+   * @throws ProcessLookupError once the process has finished; OSError (EINVAL) for an unknown signal
+   *   number, as os.kill raises; RangeError for an unknown signal name; TypeError for a non-integer.
    */
   override sendSignal(signal: number | string): void {
     const child = this._checkProc();
+    if (typeof signal !== "number" && typeof signal !== "string") {
+      throw new TypeError(`signal must be a number or a signal name, not ${typeof signal}`);
+    }
+    if (typeof signal === "number" && !Number.isInteger(signal)) {
+      throw new TypeError(`'float' object cannot be interpreted as an integer`);
+    }
     const name = typeof signal === "string" ? signal : SIGNAL_NAMES.get(signal);
-    if (name === undefined || SIGNALS[name] === undefined) throw new RangeError(`invalid signal number ${String(signal)}`);
+    if (typeof signal === "string" && (name === undefined || SIGNALS[name] === undefined)) {
+      throw new RangeError(`invalid signal name ${signal}`);
+    }
+    // Popen.send_signal: nothing is sent to a child already reaped.
     if (this._returncode !== null) return;
+    if (signal === 0) {
+      // kill(pid, 0) sends nothing: it only checks that the child exists.
+      try {
+        process.kill(child.pid!, 0);
+      } catch (error) {
+        throw fromNodeError(error);
+      }
+      return;
+    }
+    if (name === undefined || SIGNALS[name] === undefined) {
+      // os.kill with a signal number the system does not know: kill(2) fails with EINVAL.
+      throw new OSError("[Errno 22] Invalid argument", { code: "EINVAL", errno: -22 });
+    }
     try {
       child.kill(name as NodeJS.Signals);
     } catch (error) {

@@ -396,7 +396,7 @@ describe("WritePipeTransport", () => {
       const proto = new MyWritePipeProto(loop);
       const [transport] = await connectWritePipe(loop, () => proto, writeFd);
       expect(() => transport.write("text" as unknown as Uint8Array)).toThrow(
-        new TypeError("data argument must be a bytes-like object, not 'string'"),
+        new TypeError("data argument must be a bytes-like object, not 'str'"),
       );
       transport.close();
       await proto.done;

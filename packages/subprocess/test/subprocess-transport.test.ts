@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { constants as osConstants } from "node:os";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ProcessLookupError, SubprocessProtocol } from "@aio/core";
+import { OSError, ProcessLookupError, SubprocessProtocol } from "@aio/core";
 import type { AbstractEventLoop } from "@aio/core";
 import type { Future } from "@aio/futures";
 import type { UnixSubprocessTransport, WritePipeTransport} from "@aio/subprocess";
@@ -181,6 +181,29 @@ describe("subprocessExec", () => {
       transport.sendSignal(SIGHUP);
       await protocol.completed;
       expect(protocol.returncode).toBe(-SIGHUP);
+      transport.close();
+    });
+  });
+
+  it("sendSignal() of an unknown number raises OSError EINVAL as os.kill does; signal 0 only probes", async () => {
+    await inLoop(async (loop) => {
+      const [transport, protocol] = await exec(loop, ECHO);
+      await protocol.connected;
+      transport.sendSignal(0);
+      let raised: unknown = null;
+      try {
+        transport.sendSignal(999);
+      } catch (error) {
+        raised = error;
+      }
+      expect(raised).toBeInstanceOf(OSError);
+      expect((raised as OSError).code).toBe("EINVAL");
+      expect((raised as Error).message).toBe("[Errno 22] Invalid argument");
+      expect(() => transport.sendSignal("SIGNOPE")).toThrow(RangeError);
+      expect(() => transport.sendSignal(1.5)).toThrow(TypeError);
+      expect(() => transport.sendSignal(null as never)).toThrow(TypeError);
+      transport.kill();
+      await protocol.completed;
       transport.close();
     });
   });

@@ -19,7 +19,7 @@ export function sleep<T = undefined>(delay: number, result?: T): Promise<T> {
   if (typeof delay !== "number") {
     return Promise.reject(new TypeError(`'<=' not supported between instances of '${typeof delay}' and 'int'`));
   }
-  if (Number.isNaN(delay)) return Promise.reject(new RangeError("delay must not be NaN"));
+  if (Number.isNaN(delay)) return Promise.reject(new RangeError("Invalid delay: NaN (not a number)"));
   if (delay <= 0) return yieldOnce(result as T);
   return sleepFor(delay, result as T);
 }

@@ -130,7 +130,7 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
         parent.cancel();
       }
       this._errors = null;
-      throw new ExceptionGroup("unhandled errors in a TaskGroup", errors);
+      throw ExceptionGroup._ofThrown("unhandled errors in a TaskGroup", errors);
     }
     return false;
   }

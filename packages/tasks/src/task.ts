@@ -115,6 +115,7 @@ export class Task<T = unknown> extends Future<T> implements AwaitingTask, TaskFr
   /**
    * @throws TypeError "a coroutine was expected, got …" if `coro` is not a function.
    * @throws RuntimeError "no running event loop" when no loop is given and none runs.
+   * @throws RuntimeError "Event loop is closed" when the loop is closed.
    */
   constructor(coro: Coroutine<T>, options: TaskOptions = {}) {
     super({ loop: options.loop ?? null });
@@ -125,6 +126,11 @@ export class Task<T = unknown> extends Future<T> implements AwaitingTask, TaskFr
     this._coro = coro;
     this._name = options.name === null || options.name === undefined ? ++taskNameCounter : String(options.name);
     this._ctx = options.context ?? (contextVarsTouched ? copyContext() : null);
+    if (this._loop.isClosed()) {
+      // Python's `call_soon(self.__step)` raises before the task is registered.
+      this._logDestroyPending = false;
+      throw new RuntimeError("Event loop is closed");
+    }
     registerTask(this);
     if (options.eagerStart === true && this._loop.isRunning()) {
       // Python's __eager_start: the first step runs now, inside the caller's step.

@@ -32,7 +32,9 @@ describe("sleep", () => {
   it("rejects a NaN delay with RangeError", async () => {
     const loop = makeVirtualLoop();
     const t = new Task(() => sleep(Number.NaN), { loop });
-    expect(await rejection(loop.runUntilComplete(t))).toBeInstanceOf(RangeError);
+    const error = await rejection(loop.runUntilComplete(t));
+    expect(error).toBeInstanceOf(RangeError);
+    expect((error as Error).message).toBe("Invalid delay: NaN (not a number)");
     expect(await rejection(loop.runUntilComplete(() => sleep("1" as never)))).toBeInstanceOf(TypeError);
   });
 

@@ -66,6 +66,23 @@ describe("TaskGroup", () => {
     });
   });
 
+  it("groups a thrown non-Error value as it was thrown", async () => {
+    // Differs from CPython, which cannot raise a non-exception: a JavaScript child may throw a string.
+    const loop = makeVirtualLoop();
+    await loop.runUntilComplete(async () => {
+      const error = await catchError(() =>
+        withGroup(async (g) => {
+          g.createTask(async () => {
+            // eslint-disable-next-line @typescript-eslint/only-throw-error -- the case under test
+            throw "thrown string";
+          });
+        }),
+      );
+      expect(error).toBeInstanceOf(ExceptionGroup);
+      expect((error as ExceptionGroup).exceptions).toEqual(["thrown string"]);
+    });
+  });
+
   // mirrors test_taskgroups.py::test_taskgroup_02
   it("accepts tasks created after the body has awaited", async () => {
     const loop = makeVirtualLoop();

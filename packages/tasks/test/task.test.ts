@@ -81,6 +81,15 @@ describe("Task", () => {
     expect(t.getLoop()).toBe(loop);
   });
 
+  // CPython 3.13 Task.__init__: call_soon(self.__step) raises on a closed loop, before _register_task.
+  it("raises RuntimeError when created on a closed loop, and is not registered", () => {
+    const loop = newEventLoop();
+    loop.close();
+    const before = allTasks(loop).size;
+    expect(() => new Task(async () => 1, { loop })).toThrow(new RuntimeError("Event loop is closed"));
+    expect(allTasks(loop).size).toBe(before);
+  });
+
   // mirrors test_tasks.py::test_get_stack
   it("has an empty stack while running", async () => {
     // Differs from CPython: get_stack() returns no frames for a suspended task, because a

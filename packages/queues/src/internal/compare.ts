@@ -7,17 +7,7 @@
  * units) only when one side is a surrogate and the other lies in U+E000..U+FFFF. Values Python
  * cannot order (a number against a string, objects) raise Python's TypeError.
  */
-
-/** Python's type name for the message of an unorderable pair. */
-function typeName(value: unknown): string {
-  if (typeof value === "number") return Number.isInteger(value) ? "int" : "float";
-  if (typeof value === "bigint") return "int";
-  if (typeof value === "boolean") return "bool";
-  if (typeof value === "string") return "str";
-  if (Array.isArray(value)) return "tuple";
-  if (value === null || value === undefined) return "NoneType";
-  return (value as { constructor?: { name?: string } }).constructor?.name ?? typeof value;
-}
+import { _pyTypeName } from "@aio/core";
 
 function isNumeric(value: unknown): value is number | bigint | boolean {
   const kind = typeof value;
@@ -62,5 +52,5 @@ export function pythonCompare(a: unknown, b: unknown): number {
     const y = typeof b === "boolean" ? Number(b) : b;
     return x < y ? -1 : x > y ? 1 : 0;
   }
-  throw new TypeError(`'<' not supported between instances of '${typeName(a)}' and '${typeName(b)}'`);
+  throw new TypeError(`'<' not supported between instances of '${_pyTypeName(a)}' and '${_pyTypeName(b)}'`);
 }

@@ -2,6 +2,7 @@
  * Validation of the address arguments of our socket object, with the messages of CPython's
  * socket module (getsockaddrarg in Modules/socketmodule.c).
  */
+import { _pyTypeName as pyTypeName } from "@aio/core";
 import type { SocketAddress } from "./addresses.js";
 
 const AF_UNIX = 1;
@@ -9,18 +10,6 @@ const AF_INET6 = 10;
 
 /** A checked address: a Unix path, or a host and port (IPv6 may carry flowinfo and scope id). */
 export type CheckedAddress = { path: string } | { host: string; port: number };
-
-/** Python's type name of a value, for messages (`str`, `int`, `tuple`, `NoneType`). */
-export function pyTypeName(value: unknown): string {
-  if (value === null || value === undefined) return "NoneType";
-  if (typeof value === "string") return "str";
-  if (typeof value === "number") return Number.isInteger(value) ? "int" : "float";
-  if (typeof value === "boolean") return "bool";
-  if (Array.isArray(value)) return "tuple";
-  if (value instanceof Uint8Array) return "bytes";
-  if (typeof value === "object") return value.constructor?.name ?? "object";
-  return typeof value;
-}
 
 /**
  * Checks `address` for a socket of `family`; `caller` names the method in range errors.
@@ -42,8 +31,18 @@ export function checkAddress(family: number, address: unknown, caller: string): 
   if (typeof port !== "number" || !Number.isInteger(port)) {
     throw new TypeError(`'${pyTypeName(port)}' object cannot be interpreted as an integer`);
   }
-  if (port < 0 || port > 65535) throw new RangeError(`${caller}(): port must be 0-65535.`);
+  checkPortRange(port, caller);
   return { host, port };
+}
+
+/**
+ * CPython's OverflowError for an integer port outside 0-65535 (`caller` is "connect" or "bind").
+ * @throws RangeError "connect(): port must be 0-65535." and the like.
+ */
+export function checkPortRange(port: unknown, caller: string): void {
+  if (typeof port === "number" && Number.isInteger(port) && (port < 0 || port > 65535)) {
+    throw new RangeError(`${caller}(): port must be 0-65535.`);
+  }
 }
 
 /** The address back in Python's shape for `family`. */
