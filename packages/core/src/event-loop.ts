@@ -113,7 +113,12 @@ export interface AbstractEventLoop {
   ): AbstractFuture<Awaited<R>>;
   setDefaultExecutor(executor: Executor): void;
 
-  callExceptionHandler(context: ExceptionContext): void;
+  /**
+   * Calls the exception handler (the default one if none is set). A custom handler runs in the
+   * context of `context.task`, else `context.future`, else `context.handle` (Python 3.12+), or in
+   * `runIn` when given (a report made after the future was collected).
+   */
+  callExceptionHandler(context: ExceptionContext, runIn?: Context | null): void;
   setExceptionHandler(handler: ExceptionHandler | null): void;
   getExceptionHandler(): ExceptionHandler | null;
   defaultExceptionHandler(context: ExceptionContext): void;

@@ -55,7 +55,11 @@ interface UnretrievedReport {
   message: string;
   future: string;
   sourceTraceback: string | undefined;
+  context: Context | null;
 }
+
+/** Futures whose repr is being built (a nested repr of the same future shows "..."). */
+const reprRunning = new Set<object>();
 
 const unretrieved = new FinalizationRegistry<UnretrievedReport>((report) => {
   const context: Record<string, unknown> = {
@@ -64,7 +68,7 @@ const unretrieved = new FinalizationRegistry<UnretrievedReport>((report) => {
     future: report.future,
   };
   if (report.sourceTraceback !== undefined) context.source_traceback = report.sourceTraceback;
-  report.loop.callExceptionHandler(context);
+  report.loop.callExceptionHandler(context, report.context);
 });
 
 /** Resolves a promise from a finished future (a non-task `then`, or a superseded task await). @internal */
@@ -242,6 +246,8 @@ export class Future<T = unknown> implements AbstractFuture<T> {
         message: `${this.constructor.name} exception was never retrieved`,
         future: this.toString(),
         sourceTraceback: this._sourceTraceback,
+        // A Task's context: the handler runs in it, as Python's runs in `future.get_context()`.
+        context: typeof (this as { getContext?: unknown }).getContext === "function" ? (this as unknown as { getContext(): Context }).getContext() : null,
       },
       this,
     );
@@ -403,7 +409,14 @@ export class Future<T = unknown> implements AbstractFuture<T> {
   }
 
   toString(): string {
-    return `<${this.constructor.name} ${this._reprInfo().join(" ")}>`;
+    // Python's @reprlib.recursive_repr (bpo-42183): a future whose result shows the future.
+    if (reprRunning.has(this)) return "...";
+    reprRunning.add(this);
+    try {
+      return `<${this.constructor.name} ${this._reprInfo().join(" ")}>`;
+    } finally {
+      reprRunning.delete(this);
+    }
   }
 
   [Symbol.for("nodejs.util.inspect.custom")](): string {

@@ -792,7 +792,7 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
    * Reports an error: to the custom handler if set, else the default one. Errors inside the
    * handler are logged, never thrown.
    */
-  callExceptionHandler(context: ExceptionContext): void {
+  callExceptionHandler(context: ExceptionContext, runIn: Context | null = null): void {
     const handler = this._exceptionHandler;
     if (handler === null) {
       try {
@@ -804,7 +804,10 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
       return;
     }
     try {
-      handler(this, context);
+      // CPython 3.12+ (gh-96704): the handler runs in the context of the task, future or handle.
+      const ctx = runIn ?? contextOfThing(context);
+      if (ctx !== null) ctx.run(handler, this, context);
+      else handler(this, context);
     } catch (error) {
       try {
         this.defaultExceptionHandler({
@@ -883,3 +886,11 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging -- the I/O methods are added at runtime by installIOMethods
 export interface BaseEventLoop extends IOMethods {}
 installIOMethods(BaseEventLoop.prototype);
+
+/** The context of `context.task`, else `.future`, else `.handle`, when it has one (base_events.py). */
+function contextOfThing(context: ExceptionContext): Context | null {
+  const thing = (context.task ?? context.future ?? context.handle) as { getContext?: () => unknown } | null | undefined;
+  if (thing === null || thing === undefined || typeof thing.getContext !== "function") return null;
+  const ctx = thing.getContext() as Context | null;
+  return ctx !== null && ctx !== undefined && typeof ctx.run === "function" ? ctx : null;
+}

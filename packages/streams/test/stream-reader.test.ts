@@ -628,6 +628,7 @@ describe("StreamReader", () => {
 });
 
 describe("StreamReader async iteration", () => {
+  // mirrors test_pep492.py::StreamReaderTests::test_readline
   it("yields lines until EOF", async () => {
     await inLoop(async (loop) => {
       const stream = new StreamReader();
