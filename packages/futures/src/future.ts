@@ -455,6 +455,42 @@ export function setResultUnlessCancelled<T>(future: Future<T>, result: T): void 
 
 /** Python's `reprlib.repr`-like short repr of a value. @internal */
 export function reprValue(value: unknown): string {
+  return reprLimited(value, 6);
+}
+
+/** Items shown before "..." (reprlib's maxlist/maxset, maxdict). */
+const MAX_ITEMS = 6;
+const MAX_ENTRIES = 4;
+
+function reprItems(items: Iterable<unknown>, max: number, show: (item: unknown) => string): string {
+  const parts: string[] = [];
+  for (const item of items) {
+    if (parts.length === max) {
+      parts.push("...");
+      break;
+    }
+    parts.push(show(item));
+  }
+  return parts.join(", ");
+}
+
+/** reprlib.repr: arrays, Sets and Maps as Python's list, set and dict, nested at most `level` deep. */
+function reprLimited(value: unknown, level: number): string {
+  if (Array.isArray(value)) {
+    return level <= 0 ? "[...]" : `[${reprItems(value, MAX_ITEMS, (item) => reprLimited(item, level - 1))}]`;
+  }
+  if (value instanceof Set) {
+    if (value.size === 0) return "set()";
+    return level <= 0 ? "{...}" : `{${reprItems(value, MAX_ITEMS, (item) => reprLimited(item, level - 1))}}`;
+  }
+  if (value instanceof Map) {
+    return level <= 0
+      ? "{...}"
+      : `{${reprItems(value, MAX_ENTRIES, (entry) => {
+          const [key, item] = entry as [unknown, unknown];
+          return `${reprLimited(key, level - 1)}: ${reprLimited(item, level - 1)}`;
+        })}}`;
+  }
   if (value === null || value === undefined) return "None";
   if (typeof value === "string") {
     const text = value.length > 30 ? `${value.slice(0, 13)}...${value.slice(-14)}` : value;

@@ -233,6 +233,22 @@ describe("Future", () => {
     expect(fResult.toString()).toBe("<Future finished result=4>");
     expect(fResult.result()).toBe(4);
 
+    // Containers as CPython's reprlib shows them (printed by python3.13 for the same values).
+    const cases: [unknown, string][] = [
+      [[1, 2, 3], "[1, 2, 3]"],
+      [[...Array(10).keys()], "[0, 1, 2, 3, 4, 5, ...]"],
+      [new Set([1, 2]), "{1, 2}"],
+      [new Set(), "set()"],
+      [new Map<unknown, unknown>([["a", 1], ["b", [1, 2]]]), "{'a': 1, 'b': [1, 2]}"],
+      [new Map([...Array(6).keys()].map((k) => [k, null])), "{0: None, 1: None, 2: None, 3: None, ...}"],
+      [[[[[[[[1]]]]]]], "[[[[[[[...]]]]]]]"],
+    ];
+    for (const [value, shown] of cases) {
+      const f = newFuture();
+      f.setResult(value);
+      expect(f.toString()).toBe(`<Future finished result=${shown}>`);
+    }
+
     const exc = new RuntimeError();
     const fException = newFuture();
     fException.setException(exc);
