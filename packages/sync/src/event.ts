@@ -4,14 +4,43 @@
  *
  * `set` completes every pending waiter future at once; each waiter removes its own future when it
  * resumes (or is cancelled), so `_waiters` only ever holds tasks still parked (benchmark W8 parks
- * 100,000 tasks here: one future and one async frame each).
+ * 100,000 tasks here: one future each, and no coroutine frame).
  */
-import { awaitFuture } from "@aio/futures";
-import type { Future } from "@aio/futures";
+import type { AbstractEventLoop } from "@aio/core";
+import { Future, awaitFuture } from "@aio/futures";
 import { _Deque } from "./deque.js";
 import { _LoopBoundMixin } from "./mixins.js";
 import { checkNoArguments } from "./internal/arguments.js";
 import { RESOLVED_TRUE } from "./internal/waiters.js";
+
+/**
+ * The future a `wait()` parks on. Python's `wait` removes it from `_waiters` in a `finally` when
+ * the waiting task resumes; here the resumed task's read of the result does that, so a parked
+ * wait needs no coroutine frame of its own (benchmark W8: 1757 -> ~1330 heap bytes per task).
+ */
+class EventWaiter extends Future<boolean> {
+  static {
+    // Reprs show Python's name: `wait_for=<Future pending ...>`.
+    Object.defineProperty(this, "name", { value: "Future" });
+  }
+  /** The event still listing this future, until the waiter has resumed. @internal */
+  _event: Event | null;
+
+  constructor(loop: AbstractEventLoop, event: Event) {
+    super({ loop });
+    this._event = event;
+  }
+
+  /** Read by the waiting task (or promise) when it resumes, whether set or cancelled. */
+  override result(): boolean {
+    const event = this._event;
+    if (event !== null) {
+      this._event = null;
+      event._waiters.remove(this);
+    }
+    return super.result();
+  }
+}
 
 /**
  * A flag, initially false; `wait()` blocks until it is set.
@@ -70,15 +99,10 @@ export class Event extends _LoopBoundMixin {
   }
 
   /** @internal */
-  async _waitSlow(): Promise<true> {
-    const future = this._getLoop().createFuture<boolean>() as Future<boolean>;
+  _waitSlow(): Promise<true> {
+    const future = new EventWaiter(this._getLoop(), this);
     this._waiters.push(future);
-    try {
-      await awaitFuture(future);
-      return true;
-    } finally {
-      this._waiters.remove(future);
-    }
+    return awaitFuture(future) as Promise<true>;
   }
 
   override toString(): string {
