@@ -239,6 +239,30 @@ describe("gather", () => {
     expect(runs).toBe(1);
   });
 
+  // Python's arg_to_fut dict: a future or task given twice is one child, its result repeated.
+  it("counts a future or task given twice as one child, with a pending and a done future mixed in", async () => {
+    const loop = makeLoop();
+    const results = await loop.runUntilComplete(async () => {
+      const fut = loop.createFuture<string>();
+      const done = loop.createFuture<string>();
+      done.setResult("done");
+      const task = new Task(async () => "task", { loop });
+      const other = new Future<string>({ loop });
+      let callbacksAdded = 0;
+      const original = fut._pushCallback.bind(fut);
+      fut._pushCallback = (entry, context) => {
+        callbacksAdded += 1;
+        original(entry, context);
+      };
+      const outer = gather(fut, task, fut, done, task, done, other, fut);
+      expect(callbacksAdded).toBe(1);
+      loop.callSoon(() => fut.setResult("fut"));
+      loop.callSoon(() => other.setResult("other"));
+      return await outer;
+    });
+    expect(results).toEqual(["fut", "task", "fut", "done", "task", "done", "other", "fut"]);
+  });
+
   // mirrors test_tasks.py::test_cancellation_broadcast
   it("cancels every child when the awaiting task is cancelled", async () => {
     const loop = makeLoop();
