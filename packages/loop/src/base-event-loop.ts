@@ -697,14 +697,15 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
    * Wraps the coroutine thunk in a Task scheduled on this loop (through the task factory, if set).
    * @throws RuntimeError if the loop is closed; TypeError if `coro` is not a function.
    */
-  createTask<T>(coro: Coroutine<T>, options: CreateTaskOptions = {}): AbstractFuture<T> {
+  createTask<T>(coro: Coroutine<T>, options: CreateTaskOptions = NO_TASK_OPTIONS): AbstractFuture<T> {
     this._checkClosed();
     if (typeof coro !== "function") {
       throw new TypeError(`a coroutine was expected, got ${String(coro)}`);
     }
     const { name = null, context = null } = options;
     if (this._taskFactory === null) {
-      return _defaultTaskFactory()(this, coro, { name, context }) as AbstractFuture<T>;
+      // The default factory reads `name` and `context` only: no copy of the options (W1).
+      return _defaultTaskFactory()(this, coro, options) as AbstractFuture<T>;
     }
     // CPython 3.13 base_events.create_task: a factory gets the context only when one is given,
     // then set_name(name) runs even for None, which names the task "None".
@@ -886,6 +887,9 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging -- the I/O methods are added at runtime by installIOMethods
 export interface BaseEventLoop extends IOMethods {}
 installIOMethods(BaseEventLoop.prototype);
+
+/** Shared default of `createTask`'s options (read only). */
+const NO_TASK_OPTIONS: CreateTaskOptions = Object.freeze({});
 
 /** The context of `context.task`, else `.future`, else `.handle`, when it has one (base_events.py). */
 function contextOfThing(context: ExceptionContext): Context | null {

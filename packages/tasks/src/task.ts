@@ -118,7 +118,8 @@ export class Task<T = unknown> extends Future<T> implements AwaitingTask, TaskFr
    * @throws RuntimeError "Event loop is closed" when the loop is closed.
    */
   constructor(coro: Coroutine<T>, options: TaskOptions = {}) {
-    super({ loop: options.loop ?? null });
+    // The Future constructor reads `loop` only: the task's options serve (no copy per task).
+    super(options);
     if (typeof coro !== "function") {
       this._logDestroyPending = false;
       throw new TypeError(`a coroutine was expected, got ${reprValue(coro)}`);
