@@ -13,7 +13,7 @@ import { existsSync, linkSync, lstatSync, renameSync, statSync, unlinkSync } fro
 import * as net from "node:net";
 import { dirname } from "node:path";
 import * as tls from "node:tls";
-import { ConnectionResetError, FileNotFoundError, fromNodeError, logger } from "@aio/core";
+import { ConnectionResetError, ExceptionGroup, FileNotFoundError, OSError, fromNodeError, logger } from "@aio/core";
 import type { AbstractEventLoop, Transport } from "@aio/core";
 import { awaitFuture } from "@aio/futures";
 import type { Future } from "@aio/futures";
@@ -185,6 +185,32 @@ function checkServerSsl(ssl: SSLOption, options: { sslHandshakeTimeout?: number 
 }
 
 /**
+ * CPython create_connection resolves `local_addr` and binds only local addresses of the remote's
+ * family (gh-86508); Node wants one IP literal. Picks it: a name is resolved, and when the remote
+ * family is known (an IP literal host, or `family`) a local address of another family is skipped.
+ * Returns the local IP and the family the connection must use.
+ * @throws OSError when nothing resolves or no local address has the remote's family.
+ */
+async function resolveLocalAddress(localHost: string, remoteFamily: 0 | 4 | 6): Promise<[string, 0 | 4 | 6]> {
+  let candidates: { address: string; family: number }[];
+  if (net.isIP(localHost) !== 0) {
+    candidates = [{ address: localHost, family: net.isIP(localHost) }];
+  } else {
+    try {
+      candidates = await lookup(localHost, { all: true, family: remoteFamily });
+    } catch (error) {
+      throw fromNodeError(error);
+    }
+  }
+  const match = candidates.find((candidate) => remoteFamily === 0 || candidate.family === remoteFamily);
+  if (match === undefined) {
+    const name = remoteFamily === 6 ? "<AddressFamily.AF_INET6: 10>" : "<AddressFamily.AF_INET: 2>";
+    throw new OSError(`no matching local address with family=${name} found`);
+  }
+  return [match.address, match.family as 4 | 6];
+}
+
+/**
  * Opens a stream connection to host:port and returns `[transport, protocol]`.
  * @throws RangeError for contradictory arguments (Python's ValueError); an OSError subclass
  * (ConnectionRefusedError, …) when the connection fails.
@@ -203,26 +229,38 @@ export async function createConnection<P extends StreamProtocol>(
   }
   let raw: net.Socket;
   if (sock !== null) {
+    // CPython base_events.py create_connection: only SOCK_STREAM sockets.
+    if (!(sock instanceof net.Socket)) throw new TypeError(`A Stream Socket was expected, got ${repr(sock)}`);
     raw = sock;
   } else {
     if (host === null && port === null) throw new RangeError("host and port was not specified and no sock specified");
     checkPortRange(port, "connect");
+    const remoteHost = host ?? "localhost";
     const connectOptions: net.TcpNetConnectOpts = {
-      host: host ?? "localhost",
+      host: remoteHost,
       port: port ?? 0,
       allowHalfOpen: true,
       family: familyNumber(options.family),
     };
     if (localAddr !== null) {
-      connectOptions.localAddress = localAddr[0];
+      const remoteFamily = (net.isIP(remoteHost) as 0 | 4 | 6) || familyNumber(options.family);
+      const [localHost, localFamily] = await resolveLocalAddress(localAddr[0], remoteFamily);
+      connectOptions.localAddress = localHost;
       connectOptions.localPort = localAddr[1];
+      connectOptions.family = localFamily;
     }
     if (happyEyeballsDelay !== null) {
       connectOptions.autoSelectFamily = true;
       connectOptions.autoSelectFamilyAttemptTimeout = Math.max(10, Math.round(happyEyeballsDelay * 1000));
     }
     raw = net.connect(connectOptions);
-    await waitForSocket(loop, raw, "connect");
+    try {
+      await waitForSocket(loop, raw, "connect");
+    } catch (error) {
+      // CPython 3.12+: all_errors=True raises every connect error as an ExceptionGroup.
+      if (options.allErrors === true && error instanceof OSError) throw new ExceptionGroup("create_connection failed", [error]);
+      throw error;
+    }
   }
   const [stream, extra] = await upgradeClient(loop, raw, ssl, serverHostname, options.sslHandshakeTimeout);
   return makeTransport(loop, stream, protocolFactory, extra);
@@ -329,6 +367,9 @@ async function listen(loop: AbstractEventLoop, server: net.Server, options: net.
  * @throws TypeError when `sock` is not a listening net.Server.
  */
 function listeningHandle(sock: net.Server, backlog: number): net.ListenOptions {
+  // CPython base_events.py create_server: a socket that cannot listen is not a stream socket.
+  const given: unknown = sock;
+  if (!(given instanceof net.Server) && !(given instanceof net.Socket)) throw new TypeError(`A Stream Socket was expected, got ${repr(given)}`);
   const handle = (sock as net.Server & { _handle?: object | null })._handle;
   if (!(sock instanceof net.Server) || handle === null || handle === undefined) {
     throw new TypeError(`A listening net.Server was expected for sock, got ${repr(sock)}`);

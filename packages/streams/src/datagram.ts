@@ -270,8 +270,10 @@ async function resolve(host: string, family: number | undefined): Promise<{ addr
 
 /**
  * Opens a UDP endpoint and returns `[transport, protocol]`.
- * @throws RangeError for `reuseAddress: true` (unsafe, as in Python), for a missing family, or
- * for Unix datagram addresses (not available in Node); an OSError subclass when binding fails.
+ * @throws RangeError for `reuseAddress: true` (unsafe, as in Python), for a missing family, for
+ * local and remote addresses of different families, or for `family: AF_UNIX` (Unix datagram
+ * sockets are not available in Node); TypeError for an address that is not a `[host, port]` pair;
+ * an OSError subclass when binding fails.
  */
 export async function createDatagramEndpoint<P extends DatagramProtocolLike>(
   loop: AbstractEventLoop,
@@ -284,7 +286,7 @@ export async function createDatagramEndpoint<P extends DatagramProtocolLike>(
       "Passing `reuse_address=True` is no longer supported, as the usage of SO_REUSEPORT in UDP poses a significant security concern.",
     );
   }
-  if (family === AF_UNIX || typeof localAddr === "string" || typeof remoteAddr === "string") {
+  if (family === AF_UNIX) {
     throw new RangeError("Unix datagram sockets are not supported by Node's dgram module");
   }
   let socket: dgram.Socket;
@@ -307,8 +309,13 @@ export async function createDatagramEndpoint<P extends DatagramProtocolLike>(
     socket = sock;
   } else {
     if (localAddr === null && remoteAddr === null && family === 0) throw new RangeError("unexpected address family");
+    for (const addr of [localAddr, remoteAddr]) {
+      if (addr !== null && !(Array.isArray(addr) && addr.length === 2)) throw new TypeError("2-tuple is expected");
+    }
     const local = localAddr === null ? null : await resolve(localAddr[0], family);
     const remote = remoteAddr === null ? null : await resolve(remoteAddr[0], family);
+    // CPython pairs local and remote addresses by family: none in common is a ValueError.
+    if (local !== null && remote !== null && local.family !== remote.family) throw new RangeError("can not get address information");
     if (remote !== null) resolvedRemote = [remote.address, (remoteAddr as [string, number])[1]];
     const ipFamily = local?.family ?? remote?.family ?? (family === AF_INET6 ? 6 : 4);
     socket = dgram.createSocket({ type: ipFamily === 6 ? "udp6" : "udp4", reuseAddr: false, reusePort: reusePort === true });

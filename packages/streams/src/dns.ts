@@ -38,7 +38,8 @@ export async function getaddrinfo(
   options: GetaddrinfoOptions = {},
 ): Promise<AddrInfo[]> {
   const { family = 0, type = 0, proto = 0 } = options;
-  const portNumber = port === null ? 0 : typeof port === "number" ? port : Number.parseInt(port, 10);
+  // CPython socket.getaddrinfo: a None or empty service is port 0.
+  const portNumber = port === null || port === "" ? 0 : typeof port === "number" ? port : Number.parseInt(port, 10);
   if (Number.isNaN(portNumber)) {
     // Differs from CPython: Node cannot look up service names (getservbyname), so only numeric
     // ports resolve; others fail like an unknown service does in Python (socket.gaierror).
