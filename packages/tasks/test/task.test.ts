@@ -81,6 +81,16 @@ describe("Task", () => {
     expect(t.getLoop()).toBe(loop);
   });
 
+  // mirrors test_tasks.py::test_log_traceback
+  it("lets _logTraceback be set to false only", async () => {
+    const loop = makeLoop();
+    const task = new Task(async () => undefined, { loop });
+    expect(() => {
+      task._logTraceback = true;
+    }).toThrow(new RangeError("_log_traceback can only be set to False"));
+    await loop.runUntilComplete(task);
+  });
+
   // CPython 3.13 Task.__init__: call_soon(self.__step) raises on a closed loop, before _register_task.
   it("raises RuntimeError when created on a closed loop, and is not registered", () => {
     const loop = newEventLoop();
