@@ -12,9 +12,10 @@
  */
 import type { Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
-import { OSError, RuntimeError, Transport, _pyTypeName, fromNodeError, logger } from "@aio/core";
+import { OSError, RuntimeError, Transport, _pyTypeName, logger } from "@aio/core";
 import type { AbstractEventLoop, AbstractFuture, LoopInternals } from "@aio/core";
 import { localAddress, peerAddress } from "./internal/addresses.js";
+import { fromTlsError } from "./ssl.js";
 
 type Loop = AbstractEventLoop & LoopInternals;
 
@@ -226,7 +227,8 @@ export class SocketTransport extends Transport {
 
   /** @internal */
   readonly _onError = (error: Error): void => {
-    this._fatalError(fromNodeError(error), "Fatal read error on socket transport");
+    // fromTlsError: a TLS failure (a corrupted record) is Python's ssl.SSLError; others as fromNodeError.
+    this._fatalError(fromTlsError(error), "Fatal read error on socket transport");
   };
 
   /** @internal */
@@ -402,6 +404,11 @@ export class SocketTransport extends Transport {
   _callConnectionLost(error: unknown): void {
     this._connLost ||= 1;
     this._readClosed = true;
+    if (Object.hasOwn(this._extra, "ssl_object")) {
+      // CPython sslproto.py _get_extra_info: once the connection is lost, an SSL transport still
+      // answers its TLS keys, but the socket's (socket, peername, sockname) give the default.
+      for (const name of ["socket", "peername", "sockname"]) delete this._extra[name];
+    }
     try {
       this._protocol.connectionLost(error);
     } finally {

@@ -36,12 +36,17 @@ export async function startTls(
   sslcontext: SSLOption,
   options: LoopStartTlsOptions = {},
 ): Promise<Transport> {
+  // CPython base_events.py start_tls: the context is checked before the transport.
+  if (!sslcontext) throw new TypeError(`sslcontext is expected to be an instance of ssl.SSLContext, got ${repr(sslcontext)}`);
   if (!(transport instanceof SocketTransport)) {
     throw new TypeError(`transport ${repr(transport)} is not supported by start_tls()`);
   }
-  if (!sslcontext) throw new TypeError(`sslcontext is expected to be an instance of ssl.SSLContext, got ${repr(sslcontext)}`);
+  const { serverSide = false, serverHostname = null, sslHandshakeTimeout = null, sslShutdownTimeout = null } = options;
+  // CPython sslproto.py SSLProtocol.__init__: raised before the transport is touched, so it stays usable.
+  for (const [name, value] of [["ssl_handshake_timeout", sslHandshakeTimeout], ["ssl_shutdown_timeout", sslShutdownTimeout]] as const) {
+    if (value !== null && value <= 0) throw new RangeError(`${name} should be a positive number, got ${value}`);
+  }
   if (transport.isClosing()) throw new RuntimeError("Transport is closing");
-  const { serverSide = false, serverHostname = null, sslHandshakeTimeout = null } = options;
   const raw = transport._detachSocket();
   let secure: tls.TLSSocket;
   let context: unknown;
