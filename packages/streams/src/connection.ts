@@ -13,7 +13,7 @@ import { existsSync, linkSync, lstatSync, renameSync, statSync, unlinkSync } fro
 import * as net from "node:net";
 import { dirname } from "node:path";
 import * as tls from "node:tls";
-import { ConnectionResetError, ExceptionGroup, FileNotFoundError, OSError, fromNodeError, logger } from "@aio/core";
+import { ConnectionAbortedError, ConnectionResetError, ExceptionGroup, FileNotFoundError, OSError, fromNodeError, logger } from "@aio/core";
 import type { AbstractEventLoop, Transport } from "@aio/core";
 import { awaitFuture } from "@aio/futures";
 import type { Future } from "@aio/futures";
@@ -132,14 +132,23 @@ async function upgradeClient(
   ssl: SSLOption,
   serverHostname: string | null,
   handshakeTimeout: number | null | undefined,
+  shutdownTimeout: number | null | undefined = null,
 ): Promise<[net.Socket, Record<string, unknown>]> {
   const resolved = clientTlsOptions(ssl, serverHostname);
   if (resolved === null) return [raw, {}];
+  // CPython sslproto.py SSLProtocol.__init__, made once connected: the socket is closed.
+  for (const [name, value] of [["ssl_handshake_timeout", handshakeTimeout], ["ssl_shutdown_timeout", shutdownTimeout]] as const) {
+    if (value !== null && value !== undefined && value <= 0) {
+      raw.destroy();
+      throw new RangeError(`${name} should be a positive number, got ${value}`);
+    }
+  }
   const [options, context] = resolved;
   const secure = tls.connect({ ...options, socket: raw });
   const timeoutSeconds = handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT;
   const timer = loop.callLater(timeoutSeconds, () => {
-    secure.destroy(new Error(`SSL handshake is taking longer than ${timeoutSeconds} seconds: aborting the connection`));
+    // CPython sslproto.py _check_handshake_timeout: ConnectionAbortedError.
+    secure.destroy(new ConnectionAbortedError(`SSL handshake is taking longer than ${timeoutSeconds} seconds: aborting the connection`));
   });
   try {
     await waitForSocket(loop, secure, "secureConnect", fromTlsError);
@@ -262,7 +271,7 @@ export async function createConnection<P extends StreamProtocol>(
       throw error;
     }
   }
-  const [stream, extra] = await upgradeClient(loop, raw, ssl, serverHostname, options.sslHandshakeTimeout);
+  const [stream, extra] = await upgradeClient(loop, raw, ssl, serverHostname, options.sslHandshakeTimeout, options.sslShutdownTimeout);
   return makeTransport(loop, stream, protocolFactory, extra);
 }
 
@@ -288,7 +297,7 @@ export async function createUnixConnection<P extends StreamProtocol>(
     if (sock === null) throw new RangeError("no path and sock were specified");
     raw = sock;
   }
-  const [stream, extra] = await upgradeClient(loop, raw, ssl, serverHostname, options.sslHandshakeTimeout);
+  const [stream, extra] = await upgradeClient(loop, raw, ssl, serverHostname, options.sslHandshakeTimeout, options.sslShutdownTimeout);
   // Python's addresses of a Unix client connection: sockname '' (unbound), peername the path.
   return makeTransport(loop, stream, protocolFactory, { sockname: "", peername: path, ...extra });
 }

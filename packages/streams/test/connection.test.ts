@@ -1,7 +1,7 @@
 import * as net from "node:net";
 import { constants } from "node:os";
 import * as tls from "node:tls";
-import { ConnectionRefusedError, FileNotFoundError, OSError, Transport } from "@aio/core";
+import { ConnectionAbortedError, ConnectionRefusedError, FileNotFoundError, OSError, Transport } from "@aio/core";
 import {
   SSLCertVerificationError,
   SSLContext,
@@ -12,6 +12,7 @@ import {
   createServer,
   createUnixConnection,
   createUnixServer,
+  openConnection,
   startServer,
   startUnixServer,
 } from "@aio/streams";
@@ -234,6 +235,54 @@ describe("createConnection", () => {
         await expect(createServer(loop, factory, "127.0.0.1", 0, { ssl })).rejects.toThrow(new TypeError("ssl argument must be an SSLContext or None"));
         await expect(createUnixServer(loop, factory, "/x", { ssl })).rejects.toThrow(new TypeError("ssl argument must be an SSLContext or None"));
       }
+    });
+  });
+});
+
+describe("TLS handshake timeouts", () => {
+  /** A TCP server that accepts and never answers (a peer that stalls the handshake). */
+  async function silentServer(use: (port: number) => Promise<void>): Promise<void> {
+    const sockets = new Set<net.Socket>();
+    const server = net.createServer((sock) => {
+      sockets.add(sock);
+      sock.on("error", () => undefined);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      await use((server.address() as net.AddressInfo).port);
+    } finally {
+      for (const sock of sockets) sock.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }
+
+  // mirrors test_ssl.py::TestSSL::test_create_connection_ssl_slow_handshake
+  it("aborts a stalled handshake with ConnectionAbortedError", async () => {
+    await inLoop(async (loop) => {
+      loop.setExceptionHandler(() => undefined);
+      await silentServer(async (port) => {
+        const error = await openConnection("127.0.0.1", port, { ssl: clientContext(), serverHostname: "", sslHandshakeTimeout: 0.2 }).then(
+          () => null,
+          (caught: unknown) => caught,
+        );
+        expect(error).toBeInstanceOf(ConnectionAbortedError);
+        expect((error as Error).message).toMatch(/SSL handshake.*is taking longer/);
+      });
+    });
+  });
+
+  // CPython 3.13 sslproto.py SSLProtocol.__init__ (checked once connected).
+  it("rejects a handshake or shutdown timeout that is not positive", async () => {
+    await inLoop(async () => {
+      await silentServer(async (port) => {
+        for (const [option, name] of [["sslHandshakeTimeout", "ssl_handshake_timeout"], ["sslShutdownTimeout", "ssl_shutdown_timeout"]] as const) {
+          for (const value of [0, -10]) {
+            await expect(openConnection("127.0.0.1", port, { ssl: clientContext(), serverHostname: "x", [option]: value })).rejects.toThrow(
+              new RangeError(`${name} should be a positive number, got ${value}`),
+            );
+          }
+        }
+      });
     });
   });
 });
