@@ -20,10 +20,13 @@ function format(message: string, error: unknown): string {
   return `${message}\n${detail}`;
 }
 
-/** Writes to the console: warnings and errors to stderr, as Python's lastResort handler. */
+/**
+ * Writes warnings and errors to stderr and drops debug and info, as Python's logging does with no
+ * configuration (the lastResort handler, level WARNING). `setLogger` a sink to see the rest.
+ */
 export const consoleLogger: Logger = {
-  debug: (message, error) => console.debug(format(message, error)),
-  info: (message, error) => console.info(format(message, error)),
+  debug: () => undefined,
+  info: () => undefined,
   warning: (message, error) => console.warn(format(message, error)),
   error: (message, error) => console.error(format(message, error)),
 };

@@ -31,6 +31,15 @@ describe("setLogger", () => {
     expect(setLogger(null)).toBe(sink);
   });
 
+  it("drops debug and info by default, as Python's unconfigured logging (level WARNING) does", () => {
+    const spies = (["debug", "info", "log", "warn", "error"] as const).map((name) => vi.spyOn(console, name).mockImplementation(() => {}));
+    logger.debug("Close <EventLoop running=false closed=false debug=true>");
+    logger.info("poll took 1.000 ms");
+    for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+    logger.warning("Executing <Handle> took 0.200 seconds");
+    expect(spies[3]).toHaveBeenCalledTimes(1);
+  });
+
   it("writes errors to stderr through the console by default, with the stack", () => {
     const spy = vi.spyOn(console, "error").mockImplementation(() => {});
     const error = new Error("boom");

@@ -174,12 +174,12 @@ export class Future<T = unknown> implements AbstractFuture<T> {
 
   /**
    * The result.
-   * @throws CancelledError if cancelled; InvalidStateError "Result is not ready." if pending;
+   * @throws CancelledError if cancelled; InvalidStateError "Result is not set." if pending;
    * the future's exception if one was set.
    */
   result(): T {
     if (this._state === CANCELLED) throw this._makeCancelledError();
-    if (this._state !== FINISHED) throw new InvalidStateError("Result is not ready.");
+    if (this._state !== FINISHED) throw new InvalidStateError("Result is not set.");
     if (this._logTraceback) this._retrieved();
     // eslint-disable-next-line @typescript-eslint/only-throw-error -- Python raises whatever was set.
     if (this._exception !== null) throw this._exception;
@@ -213,7 +213,7 @@ export class Future<T = unknown> implements AbstractFuture<T> {
   /** @throws InvalidStateError if the future is already done. */
   setResult(result: T): void {
     if (this._state !== PENDING) {
-      throw new InvalidStateError(`${STATE_NAMES[this._state]}: ${this.toString()}`);
+      throw new InvalidStateError("invalid state");
     }
     this._result = result;
     this._state = FINISHED;
@@ -226,7 +226,7 @@ export class Future<T = unknown> implements AbstractFuture<T> {
    */
   setException(exception: unknown): void {
     if (this._state !== PENDING) {
-      throw new InvalidStateError(`${STATE_NAMES[this._state]}: ${this.toString()}`);
+      throw new InvalidStateError("invalid state");
     }
     if (exception === null || exception === undefined) {
       throw new TypeError(`exception must be an error value, got ${String(exception)}`);
@@ -512,7 +512,7 @@ function reprLimited(value: unknown, level: number): string {
 function callbackName(entry: unknown): string {
   if (typeof entry === "function") return entry.name ? `${entry.name}()` : "<anonymous>()";
   const name = (entry as { constructor?: { name?: string } }).constructor?.name ?? "waiter";
-  return name === "Settler" ? "<promise resolver>" : `${name}.__wakeup()`;
+  return name === "Settler" ? "<promise resolver>" : `${name}.task_wakeup()`;
 }
 
 /** A stack trace of the caller, without the frames inside `@aio` itself. @internal */

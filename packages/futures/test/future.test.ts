@@ -151,14 +151,14 @@ describe("Future", () => {
   it("holds a result", () => {
     const f = newFuture<number | null>();
     expect(() => f.result()).toThrow(InvalidStateError);
-    expect(() => f.result()).toThrow("Result is not ready.");
+    expect(() => f.result()).toThrow("Result is not set.");
     f.setResult(42);
     expect(f.cancelled()).toBe(false);
     expect(f.done()).toBe(true);
     expect(f.result()).toBe(42);
     expect(f.exception()).toBeNull();
     expect(() => f.setResult(null)).toThrow(InvalidStateError);
-    expect(() => f.setResult(null)).toThrow("FINISHED: <Future finished result=42>");
+    expect(() => f.setResult(null)).toThrow("invalid state");
     expect(() => f.setException(null)).toThrow(InvalidStateError);
     expect(f.cancel()).toBe(false);
   });

@@ -47,7 +47,7 @@ import type {
   ReadyHandle,
   TaskFactory,
 } from "@aio/core";
-import { Future, captureStack, isFuture, wrapFuture } from "@aio/futures";
+import { Future, captureStack, isFuture, reprValue, wrapFuture } from "@aio/futures";
 import { Handle, TimerHandle } from "./handles.js";
 import { formatExceptionContext } from "./internal/exception-context.js";
 import { checkCallback, splitContextOption } from "./internal/callbacks.js";
@@ -700,7 +700,7 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
   createTask<T>(coro: Coroutine<T>, options: CreateTaskOptions = NO_TASK_OPTIONS): AbstractFuture<T> {
     this._checkClosed();
     if (typeof coro !== "function") {
-      throw new TypeError(`a coroutine was expected, got ${String(coro)}`);
+      throw new TypeError(`a coroutine was expected, got ${reprValue(coro)}`);
     }
     const { name = null, context = null } = options;
     if (this._taskFactory === null) {

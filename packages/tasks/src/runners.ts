@@ -17,6 +17,7 @@ import {
 } from "@aio/core";
 import type { AbstractEventLoop, AsyncContextManager, Context, Coroutine } from "@aio/core";
 import { newEventLoop } from "@aio/loop";
+import { reprValue } from "@aio/futures";
 import { gather } from "./gather.js";
 import { allTasks } from "./task.js";
 import type { Task } from "./task.js";
@@ -106,7 +107,7 @@ export class Runner implements AsyncContextManager<Runner> {
   async run<T>(coro: Coroutine<T>, options: { context?: Context | null } = {}): Promise<T> {
     if (typeof coro !== "function") {
       // API.md maps Python's ValueError here to RangeError.
-      throw new RangeError(`a coroutine was expected, got ${String(coro)}`);
+      throw new RangeError(`a coroutine was expected, got ${reprValue(coro)}`);
     }
     if (_getRunningLoop() !== null) {
       throw new RuntimeError("Runner.run() cannot be called from a running event loop");

@@ -186,7 +186,7 @@ describe("Task", () => {
     const fut = new Future({ loop });
     const task = new Task(async function waitFor() { return await fut; }, { loop });
     await runBriefly(loop);
-    expect(task.toString()).toMatch(/^<Task .* wait_for=<Future pending cb=\[Task.__wakeup\(\)\]>>$/);
+    expect(task.toString()).toMatch(/^<Task .* wait_for=<Future pending cb=\[Task.task_wakeup\(\)\]>>$/);
     expect(task.toString()).toContain(`wait_for=${fut.toString()}`);
     fut.setResult(null);
     await loop.runUntilComplete(task);

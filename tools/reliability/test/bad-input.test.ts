@@ -265,7 +265,7 @@ const CASES: Case[] = [
     fut.cancel();
     fut.setResult(1);
   } },
-  { name: "Future.result() while pending", error: InvalidStateError, message: /^Result is not ready\.$/, call: (loop) => new Future({ loop }).result() },
+  { name: "Future.result() while pending", error: InvalidStateError, message: /^Result is not set\.$/, call: (loop) => new Future({ loop }).result() },
   { name: "Future.exception() while pending", error: InvalidStateError, message: /^Exception is not set\.$/, call: (loop) => new Future({ loop }).exception() },
   { name: "Future.result() of a cancelled future", error: CancelledError, call: (loop) => {
     const fut = new Future({ loop });
@@ -296,7 +296,7 @@ const CASES: Case[] = [
     const task = loop.createTask(async () => 1);
     task.setException(new Error("x"));
   } },
-  { name: "Task.result() while pending", error: InvalidStateError, message: /^Result is not ready\.$/, call: () => createTask(async () => 1).result() },
+  { name: "Task.result() while pending", error: InvalidStateError, message: /^Result is not set\.$/, call: () => createTask(async () => 1).result() },
   { name: "a task awaiting itself", error: RuntimeError, message: /^Task cannot await on itself: /, call: () => {
     const task: Task<unknown> = createTask(async () => {
       await task;

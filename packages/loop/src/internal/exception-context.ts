@@ -29,6 +29,8 @@ export function formatExceptionContext(context: ExceptionContext): [string, unkn
     let text: string;
     if (key === "source_traceback") text = `Object created at (most recent call last):\n${toText(value)}`;
     else if (key === "handle_traceback") text = `Handle created at (most recent call last):\n${toText(value)}`;
+    // A collected future is reported by its repr (a string): shown as Python shows the future.
+    else if ((key === "future" || key === "task") && typeof value === "string") text = value;
     else text = repr(value);
     lines.push(`${key}: ${text}`);
   }
