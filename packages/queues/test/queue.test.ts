@@ -46,6 +46,11 @@ describe("Queue", () => {
       expect(String(q3)).toContain("_queue=[1]");
       q3.putNowait(2);
       expect(String(q3)).toBe("<Queue maxsize=0 _queue=[1, 2] tasks=2>");
+
+      // PYENV_VERSION=3.13.0 python3.13 prints the same _queue for these items.
+      const q4 = new Queue<unknown>();
+      for (const item of ["it's", "a\nb\tc", Number.NaN, -Infinity, "q\"'x", "\x01"]) q4.putNowait(item);
+      expect(String(q4)).toBe(`<Queue maxsize=0 _queue=["it's", 'a\\nb\\tc', nan, -inf, 'q"\\'x', '\\x01'] tasks=6>`);
     });
   });
 
@@ -461,6 +466,24 @@ describe("PriorityQueue", () => {
     q.getNowait();
     // PYENV_VERSION=3.13.0 python3.13: heapq after pushes 5,3,8,1 and one pop gives [3, 5, 8].
     expect(String(q)).toBe("<PriorityQueue maxsize=0 _queue=[3, 5, 8] tasks=4>");
+  });
+
+  it("compares tuples as Python does: equal items are skipped, the first unequal pair decides", () => {
+    // PYENV_VERSION=3.13.0 python3.13: equal Nones need no order; a NaN in the deciding pair is
+    // neither less nor greater, so heapq keeps the order of arrival where it sits.
+    const drain = (items: unknown[]): unknown[] => {
+      const q = new PriorityQueue<unknown>();
+      for (const item of items) q.putNowait(item);
+      const out: unknown[] = [];
+      while (!q.empty()) out.push(q.getNowait());
+      return out;
+    };
+    expect(drain([[1, null], [0, "a", null], [1, null], [0, "a", null]])).toEqual([[0, "a", null], [0, "a", null], [1, null], [1, null]]);
+    expect(drain([[1, "b"], [Number.NaN, "a"], [0, "c"]])).toEqual([[0, "c"], [Number.NaN, "a"], [1, "b"]]);
+    expect(drain([[2, "z"], [Number.NaN, "a"]])).toEqual([[2, "z"], [Number.NaN, "a"]]);
+    const q = new PriorityQueue<unknown>();
+    q.putNowait([1, null]);
+    expect(() => q.putNowait([1, "x"])).toThrow(new TypeError("'<' not supported between instances of 'str' and 'NoneType'"));
   });
 
   it("throws Python's TypeError for items it cannot order", () => {

@@ -15,6 +15,7 @@ import type { TLSSocket } from "node:tls";
 import { OSError, RuntimeError, Transport, _pyTypeName, logger } from "@aio/core";
 import type { AbstractEventLoop, AbstractFuture, LoopInternals } from "@aio/core";
 import { localAddress, peerAddress } from "./internal/addresses.js";
+import { TransportSocket } from "./transport-socket.js";
 import { fromTlsError } from "./ssl.js";
 
 type Loop = AbstractEventLoop & LoopInternals;
@@ -93,7 +94,8 @@ export class SocketTransport extends Transport {
     super({
       peername: peerAddress(sock),
       sockname: localAddress(sock),
-      socket: sock,
+      // Python's asyncio.trsock.TransportSocket: a read-only view (family, getsockname, getpeername).
+      socket: new TransportSocket(sock),
       ...extra,
     });
     this._loop = loop as Loop;
@@ -317,8 +319,20 @@ export class SocketTransport extends Transport {
     this._maybePauseProtocol();
   }
 
+  /**
+   * Writes every buffer, or none: as Python's, the list is checked whole before anything is sent.
+   * @throws TypeError for a non-bytes item; RuntimeError after `writeEof()`.
+   */
   override writelines(listOfData: Iterable<Uint8Array>): void {
-    for (const data of listOfData) this.write(data);
+    if (this._eof) throw new RuntimeError("Cannot call writelines() after write_eof()");
+    const chunks: Uint8Array[] = [];
+    for (const data of listOfData) {
+      if (!(data instanceof Uint8Array)) {
+        throw new TypeError(`memoryview: a bytes-like object is required, not '${_pyTypeName(data)}'`);
+      }
+      chunks.push(data);
+    }
+    for (const data of chunks) this.write(data);
   }
 
   override writeEof(): void {

@@ -16,6 +16,7 @@ import {
   SOCK_STREAM,
   SSLCertVerificationError,
   SSLContext,
+  TransportSocket,
   addReader,
   addWriter,
   connectAcceptedSocket,
@@ -303,8 +304,11 @@ describe("createConnection", () => {
         const server = await httpServer(host);
         const [transport, protocol] = await createConnection(loop, () => new MyProto(loop), host, portOf(server));
         expect(transport).toBeInstanceOf(Transport);
-        const sock = transport.getExtraInfo("socket") as net.Socket;
-        expect(sock.remoteFamily).toBe(host === "::1" ? "IPv6" : "IPv4");
+        const sock = transport.getExtraInfo("socket") as TransportSocket;
+        expect(sock).toBeInstanceOf(TransportSocket);
+        expect(sock.family).toBe(host === "::1" ? AF_INET6 : AF_INET);
+        expect(sock.getpeername()).toEqual(transport.getExtraInfo("peername"));
+        expect(sock.getsockname()).toEqual(transport.getExtraInfo("sockname"));
         expect(transport.getExtraInfo("peername")).toEqual(host === "::1" ? [host, portOf(server), 0, 0] : [host, portOf(server)]);
         await protocol.done;
         transport.close();

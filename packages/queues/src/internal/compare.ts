@@ -31,6 +31,18 @@ function compareStrings(a: string, b: string): number {
   return a.length - b.length;
 }
 
+/** Python's `==` (with the identity shortcut) on the values a PriorityQueue item may hold. */
+function pythonEquals(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if ((a === null || a === undefined) && (b === null || b === undefined)) return true;
+  // Python: 1 == 1.0 == True across number, bigint and boolean.
+  if (isNumeric(a) && isNumeric(b)) return a == b;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((item, i) => pythonEquals(item, b[i]));
+  }
+  return false;
+}
+
 /**
  * Orders `a` and `b` like Python's `<` on int, float, str and tuple: negative, zero or positive.
  * @throws TypeError "'<' not supported between instances of 'X' and 'Y'".
@@ -39,10 +51,11 @@ export function pythonCompare(a: unknown, b: unknown): number {
   if (typeof a === "number" && typeof b === "number") return a < b ? -1 : a > b ? 1 : 0;
   if (typeof a === "string" && typeof b === "string") return a === b ? 0 : compareStrings(a, b);
   if (Array.isArray(a) && Array.isArray(b)) {
+    // Python's tuple `<`: skip the items that are equal (`is` or `==`), then compare only the
+    // first pair that is not; so equal Nones never need an order, and a NaN there decides.
     const length = Math.min(a.length, b.length);
     for (let i = 0; i < length; i++) {
-      const order = pythonCompare(a[i], b[i]);
-      if (order !== 0) return order;
+      if (!pythonEquals(a[i], b[i])) return pythonCompare(a[i], b[i]);
     }
     return a.length - b.length;
   }
