@@ -136,6 +136,15 @@ export class Task<T = unknown> extends Future<T> implements AwaitingTask, TaskFr
     if (options.eagerStart === true && this._loop.isRunning()) {
       // Python's __eager_start: the first step runs now, inside the caller's step.
       startCoroutine(this);
+      // A coroutine that neither finished nor suspended on the loop is still settling in promise
+      // jobs (an async function's result is only readable asynchronously): until it does, a
+      // cancel() from outside is held back (see `cancel`).
+      if (this._state === 0 && this._futWaiter === null && (this._step === null || this._step._kind === STEP_NONE)) {
+        eagerSettling.set(this, null);
+        // By the next iteration the step has settled, unless the task waits on a foreign promise:
+        // then held cancels land the ordinary way (at its next aio await).
+        this._loop._callSoon(applyHeldCancels, [this], null);
+      }
     } else {
       // The task is its own first handle (Python: `call_soon(self.__step)`): no extra object.
       this._loop._pushReady(this);
@@ -215,6 +224,14 @@ export class Task<T = unknown> extends Future<T> implements AwaitingTask, TaskFr
     if (this._logTraceback) this._retrieved();
     if (this._state !== 0) return false;
     this._numCancelsRequested += 1;
+    if (eagerSettling.size > 0 && eagerSettling.has(this)) {
+      // An eager task whose first step is settling: Python's step was over by now, so the task
+      // is either done (the cancel is dropped when it finishes) or suspended (the cancel lands
+      // when it suspends).
+      const held = eagerSettling.get(this);
+      eagerSettling.set(this, { msg, count: (held?.count ?? 0) + 1 });
+      return true;
+    }
     const abort = this._abort;
     if (abort !== null && !abort.signal.aborted) abort.abort(cancelledErrorFor(msg));
     const waiter = this._futWaiter;
@@ -276,6 +293,7 @@ export class Task<T = unknown> extends Future<T> implements AwaitingTask, TaskFr
     this._waitReject = reject;
     future._addWaiter(this);
     if (this._mustCancel && future.cancel(this._cancelMessage)) this._mustCancel = false;
+    if (eagerSettling.size > 0) applyHeldCancels(this);
     loop._stepSuspended(this);
   }
 
@@ -283,6 +301,7 @@ export class Task<T = unknown> extends Future<T> implements AwaitingTask, TaskFr
   _yield(resolve: Resolve, reject: Reject, result: unknown): void {
     this._supersedeWait();
     this._scheduleStep(STEP_YIELD, resolve, reject, result);
+    if (eagerSettling.size > 0) applyHeldCancels(this);
     this._loop._stepSuspended(this);
   }
 
@@ -344,6 +363,7 @@ export class Task<T = unknown> extends Future<T> implements AwaitingTask, TaskFr
 
   /** The coroutine returned `value`. @internal */
   _finish(value: T): void {
+    if (eagerSettling.size > 0) dropHeldCancels(this);
     if (this._state !== 0) {
       reportAlreadyDone(this, null, value);
       this._afterDone();
@@ -361,6 +381,7 @@ export class Task<T = unknown> extends Future<T> implements AwaitingTask, TaskFr
 
   /** The coroutine threw `error`. @internal */
   _fail(error: unknown): void {
+    if (eagerSettling.size > 0) dropHeldCancels(this);
     if (this._state !== 0) {
       reportAlreadyDone(this, null, error);
       this._afterDone();
@@ -404,6 +425,30 @@ function cancelledErrorFor(msg: unknown): CancelledError {
 }
 
 const STEP_NONE = 0;
+
+/**
+ * Eager tasks whose first step is still settling in promise jobs, with the cancel() calls made
+ * meanwhile (their last message and how many).
+ */
+const eagerSettling = new Map<Task<unknown>, { msg: unknown; count: number } | null>();
+
+/** The settling eager task suspended: the held cancels land now, as on a suspended Python task. */
+function applyHeldCancels(task: Task<unknown>): void {
+  const held = eagerSettling.get(task);
+  if (held === undefined) return;
+  eagerSettling.delete(task);
+  if (held === null) return;
+  task._numCancelsRequested -= held.count;
+  for (let i = 0; i < held.count; i++) task.cancel(held.msg);
+}
+
+/** The settling eager task finished: Python's task was done before those cancel() calls. */
+function dropHeldCancels(task: Task<unknown>): void {
+  const held = eagerSettling.get(task);
+  if (held === undefined) return;
+  eagerSettling.delete(task);
+  if (held !== null) task._numCancelsRequested -= held.count;
+}
 const STEP_YIELD = 2;
 const STEP_WAKEUP = 3;
 const STEP_THROW = 4;

@@ -284,3 +284,68 @@ describe("task counting with and without an eager factory", () => {
     });
   }
 });
+
+describe("cancelling an eager task whose first step is settling", () => {
+  // Python: t = create_task(instant()) is done at once; t.cancel() -> False; await t -> the result.
+  // Here the step settles in promise jobs: the cancel is held back and dropped when it finishes.
+  it("keeps the result of a task that finishes without suspending", async () => {
+    const loop = eagerLoop();
+    const log: string[] = [];
+    await loop.runUntilComplete(async () => {
+      const instant = async (): Promise<string> => {
+        log.push("instant runs");
+        return "instant-result";
+      };
+      const t = loop.createTask(instant) as Task<string>;
+      t.cancel("late");
+      log.push(`t -> ${await t}`);
+      log.push(`cancelled=${t.cancelled()} cancelling=${t.cancelling()}`);
+    });
+    expect(log).toEqual(["instant runs", "t -> instant-result", "cancelled=false cancelling=0"]);
+  });
+
+  // Python: a task suspended on a future is cancelled through that future, message kept.
+  it("lands the held cancel when the task suspends, with its message and count", async () => {
+    const loop = eagerLoop();
+    const log: string[] = [];
+    await loop.runUntilComplete(async () => {
+      const fut = loop.createFuture<string>();
+      const waiter = async (): Promise<string> => {
+        await Promise.resolve(); // settles in a promise job before reaching the aio future
+        try {
+          return await fut;
+        } catch (error) {
+          log.push(`waiter: ${(error as Error).name} ${(error as Error).message}`);
+          throw error;
+        }
+      };
+      const t = loop.createTask(waiter) as Task<string>;
+      expect(t.cancel("stop")).toBe(true);
+      expect(t.cancelling()).toBe(1);
+      const error = await rejection(t);
+      log.push(`t: ${(error as Error).name} ${(error as Error).message} cancelled=${t.cancelled()} fut=${fut.cancelled()}`);
+    });
+    expect(log).toEqual(["waiter: CancelledError stop", "t: CancelledError stop cancelled=true fut=true"]);
+  });
+
+  it("still cancels a task that waits on a foreign promise, at its next aio await", async () => {
+    const loop = eagerLoop();
+    await loop.runUntilComplete(async () => {
+      let release!: () => void;
+      const foreign = new Promise<void>((resolve) => (release = resolve));
+      let reached = false;
+      const t = loop.createTask(async () => {
+        await foreign;
+        reached = true;
+        await sleep(0);
+        return "done";
+      }) as Task<string>;
+      t.cancel();
+      await sleep(0);
+      await sleep(0);
+      release();
+      expect(await rejection(t)).toBeInstanceOf(CancelledError);
+      expect(reached).toBe(true);
+    });
+  });
+});
