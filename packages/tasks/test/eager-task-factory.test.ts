@@ -322,7 +322,7 @@ describe("cancelling an eager task whose first step is settling", () => {
       const t = loop.createTask(waiter) as Task<string>;
       expect(t.cancel("stop")).toBe(true);
       expect(t.cancelling()).toBe(1);
-      const error = await rejection(t);
+      const error = await rejection((async () => await t)());
       log.push(`t: ${(error as Error).name} ${(error as Error).message} cancelled=${t.cancelled()} fut=${fut.cancelled()}`);
     });
     expect(log).toEqual(["waiter: CancelledError stop", "t: CancelledError stop cancelled=true fut=true"]);
@@ -344,7 +344,7 @@ describe("cancelling an eager task whose first step is settling", () => {
       await sleep(0);
       await sleep(0);
       release();
-      expect(await rejection(t)).toBeInstanceOf(CancelledError);
+      expect(await rejection((async () => await t)())).toBeInstanceOf(CancelledError);
       expect(reached).toBe(true);
     });
   });
