@@ -15,7 +15,7 @@ import * as net from "node:net";
 import { Duplex } from "node:stream";
 import * as tls from "node:tls";
 import { BrokenPipeError, BufferedProtocol, ConnectionAbortedError, ConnectionError, ConnectionResetError, Protocol, TimeoutError } from "@aio/core";
-import type { Transport } from "@aio/core";
+import type { AbstractEventLoop, Transport } from "@aio/core";
 import type { Future } from "@aio/futures";
 import type { BaseEventLoop } from "@aio/loop";
 import {
@@ -413,6 +413,18 @@ describe("TLS servers (startServer / createServer with ssl)", () => {
 });
 
 /** A protocol that records its calls, resolving futures (CPython's ClientProto in the start_tls tests). */
+/** A protocol whose `lost` future completes when the connection is lost. */
+class LostProto extends Protocol {
+  readonly lost: Future<void>;
+  constructor(loop: AbstractEventLoop) {
+    super();
+    this.lost = loop.createFuture<void>() as Future<void>;
+  }
+  override connectionLost(): void {
+    this.lost.setResult(undefined);
+  }
+}
+
 class ClientProto extends Protocol {
   conMadeCnt = 0;
   readonly onData: Future<Uint8Array>;
@@ -806,16 +818,10 @@ describe("TLS clients (openConnection / createConnection with ssl)", () => {
         await sock.starttls(peerServerTls(), { serverSide: true });
         await sock.recv(32);
       };
-      class LostProto extends Protocol {
-        fut = loop.createFuture<void>();
-        override connectionLost(): void {
-          this.fut.setResult(undefined);
-        }
-      }
       await withPeerServer(server, async (addr) => {
-        const [tr, pr] = await createConnection(loop, () => new LostProto(), ...addr, { ssl: clientContext() });
+        const [tr, pr] = await createConnection(loop, () => new LostProto(loop), ...addr, { ssl: clientContext() });
         tr.close();
-        await pr.fut;
+        await pr.lost;
         expect(liveTimers(loop)).toBe(0);
       });
     });
@@ -1193,17 +1199,11 @@ describe("SSL transport behaviour (test_sslproto.py)", () => {
         await sock.starttls(peerServerTls(), { serverSide: true });
         await sock.recv(1024);
       };
-      class LostProto extends Protocol {
-        lost = loop.createFuture<void>();
-        override connectionLost(): void {
-          this.lost.setResult(undefined);
-        }
-      }
       await withPeerServer(serve, async (addr) => {
-        const [tr, proto] = await createConnection(loop, () => new LostProto(), ...addr, { ssl: clientContext() });
+        const [tr, proto] = await createConnection(loop, () => new LostProto(loop), ...addr, { ssl: clientContext() });
         expect(tr.getExtraInfo("socket")).not.toBeNull();
         expect(tr.getExtraInfo("peername")).toEqual(addr);
-        const newProto = new LostProto();
+        const newProto = new LostProto(loop);
         tr.setProtocol(newProto);
         expect(tr.getProtocol()).toBe(newProto);
         tr.setProtocol(proto);
