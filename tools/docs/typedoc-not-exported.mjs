@@ -16,7 +16,8 @@ const notExported = {
   // The mapped type that computes gather()'s result tuple from its arguments' types.
   tasks: ["Results"],
   // @aio/streams names these in public signatures without exporting them (reported to its owners).
-  streams: ["TransportServer", "SocketAddress"],
+  // Selectable is the internal interface AioSocket implements for the loop's addReader/addWriter.
+  streams: ["TransportServer", "SocketAddress", "Selectable"],
 };
 
 // The loop's I/O methods come from the mapped type IOMethods, which TypeDoc sees without
