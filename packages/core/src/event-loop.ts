@@ -80,6 +80,12 @@ export type TaskFactory = (
   options: CreateTaskOptions,
 ) => AbstractFuture<unknown>;
 
+/** The trailing `{ context }` option of `callSoon`, `callSoonThreadsafe`, `callLater` and `callAt`. */
+export interface ContextOption {
+  /** The context the callback runs in (Python's `context=` keyword); null: the current one. */
+  context: Context | null;
+}
+
 /**
  * Python's `asyncio.AbstractEventLoop`. The I/O methods are implemented by @aio/streams and
  * @aio/subprocess and merged into this interface by those packages.
@@ -95,9 +101,13 @@ export interface AbstractEventLoop {
   shutdownAsyncgens(): Promise<void>;
   shutdownDefaultExecutor(timeout?: number | null): Promise<void>;
 
+  callSoon<A extends unknown[]>(callback: (...args: A) => unknown, ...args: [...A, ContextOption]): AbstractHandle;
   callSoon<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): AbstractHandle;
+  callSoonThreadsafe<A extends unknown[]>(callback: (...args: A) => unknown, ...args: [...A, ContextOption]): AbstractHandle;
   callSoonThreadsafe<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): AbstractHandle;
+  callLater<A extends unknown[]>(delay: number, callback: (...args: A) => unknown, ...args: [...A, ContextOption]): AbstractTimerHandle;
   callLater<A extends unknown[]>(delay: number, callback: (...args: A) => unknown, ...args: A): AbstractTimerHandle;
+  callAt<A extends unknown[]>(when: number, callback: (...args: A) => unknown, ...args: [...A, ContextOption]): AbstractTimerHandle;
   callAt<A extends unknown[]>(when: number, callback: (...args: A) => unknown, ...args: A): AbstractTimerHandle;
   time(): number;
 

@@ -57,6 +57,7 @@ export type {
   AbstractFuture,
   AbstractHandle,
   AbstractTimerHandle,
+  ContextOption,
   Coroutine,
   CreateTaskOptions,
   DoneCallback,

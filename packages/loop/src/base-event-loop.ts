@@ -37,6 +37,7 @@ import {
 import type {
   AbstractEventLoop,
   Context,
+  ContextOption,
   AbstractFuture,
   Coroutine,
   CreateTaskOptions,
@@ -73,10 +74,7 @@ export const WAIT_TIMER = 2;
 export const WAIT_IDLE = 3;
 
 /** The trailing `{ context }` option of `callSoon`, `callSoonThreadsafe`, `callLater` and `callAt`. */
-export interface ContextOption {
-  /** The context the callback runs in (Python's `context=` keyword); null: the current one. */
-  context: Context | null;
-}
+export type { ContextOption };
 
 /** Python's repr of an async generator; JavaScript's names only the type. */
 function asyncgenRepr(agen: unknown): string {
@@ -486,7 +484,7 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
   /** @internal */
   _callAt<A extends unknown[]>(when: number, callback: (...args: A) => unknown, args: A, method: string): TimerHandle {
     this._checkClosed();
-    checkCallback(callback, method);
+    checkCallback(callback, "call_at"); // Python: call_later delegates to call_at, which checks
     const context = splitContextOption(args);
     const timer = new TimerHandle(
       when,

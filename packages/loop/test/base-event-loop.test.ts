@@ -138,7 +138,7 @@ describe("BaseEventLoop", () => {
       expect(() => loop.callSoonThreadsafe(simpleCoroutine)).toThrow(
         new TypeError("coroutines cannot be used with call_soon_threadsafe()"),
       );
-      expect(() => loop.callLater(60, simpleCoroutine)).toThrow(new TypeError("coroutines cannot be used with call_later()"));
+      expect(() => loop.callLater(60, simpleCoroutine)).toThrow(new TypeError("coroutines cannot be used with call_at()"));
       expect(() => loop.callAt(loop.time() + 60, simpleCoroutine)).toThrow(
         new TypeError("coroutines cannot be used with call_at()"),
       );

@@ -199,7 +199,7 @@ const CASES: Case[] = [
   // ---- @aio/loop: wrong types and values.
   { name: "callSoon(non-callable)", error: TypeError, message: /a callable object was expected by call_soon\(\)/, call: (loop) => loop.callSoon(42 as never) },
   { name: "callSoonThreadsafe(non-callable)", error: TypeError, message: /a callable object was expected by call_soon_threadsafe\(\)/, call: (loop) => loop.callSoonThreadsafe(42 as never) },
-  { name: "callLater(delay, non-callable)", error: TypeError, message: /a callable object was expected by call_later\(\)/, call: (loop) => loop.callLater(0, "x" as never) },
+  { name: "callLater(delay, non-callable)", error: TypeError, message: /a callable object was expected by call_at\(\)/, call: (loop) => loop.callLater(0, "x" as never) },
   { name: "callLater(null delay)", error: TypeError, call: (loop) => loop.callLater(null as never, noop) },
   { name: "callLater(string delay)", error: TypeError, call: (loop) => loop.callLater("1" as never, noop) },
   { name: "callLater(NaN delay)", error: RangeError, call: (loop) => loop.callLater(Number.NaN, noop) },
