@@ -6,7 +6,7 @@
 import { Socket } from "node:net";
 import type { Readable, Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { _registerLoopMethods } from "@aio/core";
+import { _pyTypeName, _registerLoopMethods } from "@aio/core";
 import type { AbstractEventLoop } from "@aio/core";
 import { awaitFuture } from "@aio/futures";
 import type { Future } from "@aio/futures";
@@ -24,8 +24,7 @@ function fspath(arg: unknown): string {
   if (typeof arg === "string") return arg;
   if (arg instanceof URL) return fileURLToPath(arg);
   if (arg instanceof Uint8Array) return Buffer.from(arg.buffer, arg.byteOffset, arg.byteLength).toString("utf8");
-  const kind = arg === null ? "NoneType" : typeof arg === "object" ? (arg.constructor?.name ?? "object") : typeof arg;
-  throw new TypeError(`expected str, bytes or os.PathLike object, not ${kind}`);
+  throw new TypeError(`expected str, bytes or os.PathLike object, not ${_pyTypeName(arg)}`);
 }
 
 function isOptions(value: unknown): value is SubprocessOptions {

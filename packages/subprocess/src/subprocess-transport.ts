@@ -14,11 +14,12 @@
  */
 import { spawn } from "node:child_process";
 import type { ChildProcess, StdioOptions } from "node:child_process";
-import { accessSync, constants as fsConstants } from "node:fs";
+import { accessSync, constants as fsConstants, statSync } from "node:fs";
 import { constants as osConstants } from "node:os";
-import { delimiter, join } from "node:path";
+import { delimiter, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { inspect } from "node:util";
-import { FileNotFoundError, OSError, PermissionError, ProcessLookupError, SubprocessTransport, fromNodeError, logger } from "@aio/core";
+import { FileNotFoundError, NotADirectoryError, OSError, PermissionError, ProcessLookupError, SubprocessTransport, _pyTypeName, fromNodeError, logger } from "@aio/core";
 import type { AbstractEventLoop, LoopInternals } from "@aio/core";
 import { awaitFuture } from "@aio/futures";
 import type { Future } from "@aio/futures";
@@ -81,19 +82,49 @@ function stdioOf(spec: StdioSpec, which: 0 | 1 | 2): "pipe" | "ignore" | "inheri
 }
 
 /** Finds `program` on PATH the way execvp does, to raise FileNotFoundError before spawning through sh. */
-function checkExecutable(program: string, env: NodeJS.ProcessEnv): void {
+function checkExecutable(program: string, env: NodeJS.ProcessEnv, cwd: string | null): void {
   const candidates = program.includes("/")
     ? [program]
     : (env.PATH ?? process.env.PATH ?? "").split(delimiter).filter(Boolean).map((dir) => join(dir, program));
+  let denied = false;
   for (const candidate of candidates) {
+    // The child runs in `cwd`: a relative path is found from there, as the exec finds it.
+    const path = cwd === null ? candidate : resolve(cwd, candidate);
     try {
-      accessSync(candidate, fsConstants.X_OK);
+      if (statSync(path).isDirectory()) {
+        denied = true; // execvp: EACCES for a directory
+        continue;
+      }
+    } catch {
+      continue; // Not here: try the next PATH entry, as execvp does.
+    }
+    try {
+      accessSync(path, fsConstants.X_OK);
       return;
     } catch {
-      // Not here (or not executable): try the next PATH entry, as execvp does.
+      denied = true;
     }
   }
+  // execvp reports EACCES when some candidate existed but could not be run, else ENOENT.
+  if (denied) throw new PermissionError(`[Errno 13] Permission denied: '${program}'`, { code: "EACCES", errno: 13 });
   throw new FileNotFoundError(`[Errno 2] No such file or directory: '${program}'`, { code: "ENOENT", errno: 2 });
+}
+
+/**
+ * Python's Popen checks that chdir(cwd) will work in the child, which reports its errno: a missing
+ * directory is FileNotFoundError naming the directory (Node names the program instead).
+ */
+function checkCwd(cwd: string): void {
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(cwd).isDirectory();
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === "ENOENT") throw new FileNotFoundError(`[Errno 2] No such file or directory: '${cwd}'`, { code, errno: 2, cause: error });
+    if (code === "EACCES") throw new PermissionError(`[Errno 13] Permission denied: '${cwd}'`, { code, errno: 13, cause: error });
+    throw fromNodeError(error);
+  }
+  if (!isDirectory) throw new NotADirectoryError(`[Errno 20] Not a directory: '${cwd}'`, { code: "ENOTDIR", errno: 20 });
 }
 
 /** A pipe of the child, as Python's Read/WriteSubprocessPipeProto. @internal */
@@ -144,6 +175,19 @@ export class UnixSubprocessTransport extends SubprocessTransport {
     if (stdin === PIPE) this._pipes.set(0, null);
     if (stdout === PIPE) this._pipes.set(1, null);
     if (stderr === PIPE) this._pipes.set(2, null);
+    if (env !== null) {
+      // os.fsencode of each key and value: Node would stringify a number silently.
+      for (const [key, value] of Object.entries(env)) {
+        if (typeof value !== "string") throw new TypeError(`expected str, bytes or os.PathLike object, not ${_pyTypeName(value)}`);
+        if (key.includes("=")) throw new RangeError("illegal environment variable name");
+      }
+    }
+    const cwdPath = cwd === null ? null : cwd instanceof URL ? fileURLToPath(cwd) : cwd;
+    if (cwdPath !== null) checkCwd(cwdPath);
+    if (!shell && args[0] === "") {
+      // execvp("") fails with EACCES, which Python raises; Node refuses the empty name itself.
+      throw new PermissionError("[Errno 13] Permission denied: ''", { code: "EACCES", errno: 13 });
+    }
     const environment = env ?? process.env;
     let file: string;
     let argv: string[];
@@ -159,7 +203,7 @@ export class UnixSubprocessTransport extends SubprocessTransport {
         // stderr follows stdout wherever it goes; only the pipe case needs the shell's help.
         stdio[2] = stdio[1];
       } else {
-        if (!shell) checkExecutable(file, environment);
+        if (!shell) checkExecutable(file, environment, cwdPath);
         argv = ["-c", 'exec "$@" 2>&1', "sh", ...(shell ? ["/bin/sh", ...argv] : [file, ...argv])];
         file = "/bin/sh";
         stdio[2] = "inherit";
@@ -379,7 +423,7 @@ export class UnixSubprocessTransport extends SubprocessTransport {
     }
     if (name === undefined || SIGNALS[name] === undefined) {
       // os.kill with a signal number the system does not know: kill(2) fails with EINVAL.
-      throw new OSError("[Errno 22] Invalid argument", { code: "EINVAL", errno: -22 });
+      throw new OSError("[Errno 22] Invalid argument", { code: "EINVAL", errno: 22 });
     }
     try {
       child.kill(name as NodeJS.Signals);

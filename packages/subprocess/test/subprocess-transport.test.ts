@@ -270,7 +270,7 @@ describe("subprocessExec", () => {
       // CPython checks universal_newlines before shell.
       await expect(connect({ shell: true, universalNewlines: true })).rejects.toThrow("universal_newlines must be False");
       await expect(subprocessExec(loop, () => new SubprocessProtocol(), 42 as unknown as string)).rejects.toThrow(
-        new TypeError("expected str, bytes or os.PathLike object, not number"),
+        new TypeError("expected str, bytes or os.PathLike object, not int"),
       );
     });
   });
