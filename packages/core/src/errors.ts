@@ -6,7 +6,21 @@
  * Python names. Every class sets `name` so that `String(error)` reads like Python's traceback line.
  */
 
+import * as util from "node:util";
 import { _getRunningLoop } from "./running-loop.js";
+
+/** The system's text for a (libuv, negative) errno, where Node can tell it (22.12+). */
+function systemErrorText(errno: number): string | null {
+  const getText = (util as { getSystemErrorMessage?: (errno: number) => string }).getSystemErrorMessage;
+  if (typeof getText !== "function") return null;
+  try {
+    // libuv's text is C's strerror lower-cased ("no such file or directory").
+    const text = getText(errno < 0 ? errno : -errno);
+    return text.length === 0 ? null : text[0]!.toUpperCase() + text.slice(1);
+  } catch {
+    return null;
+  }
+}
 
 /** Python's `RuntimeError`. */
 export class RuntimeError extends Error {
@@ -64,6 +78,10 @@ export interface OSErrorOptions {
   errno?: number | undefined;
   /** The original Node error. */
   cause?: unknown;
+  /** The system's text for the errno (Python's `strerror`). */
+  strerror?: string | null | undefined;
+  /** The path the failed call was about (Python's `filename`). */
+  filename?: string | null | undefined;
 }
 
 /** Python's `OSError`: keeps Node's `code` and `errno`, and the Node error as `cause`. */
@@ -73,10 +91,16 @@ export class OSError extends Error {
   code: string | undefined;
   /** The positive errno number, or undefined. */
   errno: number | undefined;
+  /** The system's text for the errno (`"No such file or directory"`), or null. */
+  strerror: string | null;
+  /** The path the failed call was about, or null. */
+  filename: string | null;
   constructor(message?: string, options: OSErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = options.code;
     this.errno = options.errno === undefined ? undefined : Math.abs(options.errno);
+    this.strerror = options.strerror ?? null;
+    this.filename = options.filename ?? null;
   }
 }
 
@@ -173,10 +197,14 @@ export function fromNodeError(error: unknown): unknown {
   const nodeError = error as Error & { code?: unknown; errno?: unknown };
   if (typeof nodeError.code !== "string" || !/^E(?:AI_)?[A-Z0-9]+$/.test(nodeError.code)) return error;
   const Class = OS_ERROR_BY_CODE[nodeError.code] ?? OSError;
+  const errno = typeof nodeError.errno === "number" ? nodeError.errno : undefined;
+  const path = (error as { path?: unknown }).path;
   return new Class(`[Errno ${nodeError.code}] ${error.message}`, {
     code: nodeError.code,
-    errno: typeof nodeError.errno === "number" ? nodeError.errno : undefined,
+    errno,
     cause: error,
+    strerror: errno === undefined ? null : systemErrorText(errno),
+    filename: typeof path === "string" ? path : null,
   });
 }
 

@@ -227,3 +227,20 @@ describe("LimitOverrunError", () => {
     expect(error.consumed).toBe(7);
   });
 });
+
+describe("OSError strerror and filename", () => {
+  it("carries Python's strerror and filename, from a Node error too", () => {
+    const plain = new OSError("x");
+    expect(plain.strerror).toBe(null);
+    expect(plain.filename).toBe(null);
+    const given = new FileNotFoundError("[Errno 2] No such file or directory: 'f'", { errno: 2, strerror: "No such file or directory", filename: "f" });
+    expect([given.errno, given.strerror, given.filename]).toEqual([2, "No such file or directory", "f"]);
+    const nodeError = Object.assign(new Error("ENOENT: no such file or directory, open '/nope'"), { code: "ENOENT", errno: -2, syscall: "open", path: "/nope" });
+    const translated = fromNodeError(nodeError) as OSError;
+    expect(translated).toBeInstanceOf(FileNotFoundError);
+    expect(translated.errno).toBe(2);
+    expect(translated.filename).toBe("/nope");
+    // Node 22.12+ names the error as C's strerror does (Python's e.strerror).
+    expect(translated.strerror).toBe("No such file or directory");
+  });
+});

@@ -106,8 +106,8 @@ function checkExecutable(program: string, env: NodeJS.ProcessEnv, cwd: string | 
     }
   }
   // execvp reports EACCES when some candidate existed but could not be run, else ENOENT.
-  if (denied) throw new PermissionError(`[Errno 13] Permission denied: '${program}'`, { code: "EACCES", errno: 13 });
-  throw new FileNotFoundError(`[Errno 2] No such file or directory: '${program}'`, { code: "ENOENT", errno: 2 });
+  if (denied) throw new PermissionError(`[Errno 13] Permission denied: '${program}'`, { code: "EACCES", errno: 13, strerror: "Permission denied", filename: program });
+  throw new FileNotFoundError(`[Errno 2] No such file or directory: '${program}'`, { code: "ENOENT", errno: 2, strerror: "No such file or directory", filename: program });
 }
 
 /**
@@ -120,11 +120,11 @@ function checkCwd(cwd: string): void {
     isDirectory = statSync(cwd).isDirectory();
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (code === "ENOENT") throw new FileNotFoundError(`[Errno 2] No such file or directory: '${cwd}'`, { code, errno: 2, cause: error });
-    if (code === "EACCES") throw new PermissionError(`[Errno 13] Permission denied: '${cwd}'`, { code, errno: 13, cause: error });
+    if (code === "ENOENT") throw new FileNotFoundError(`[Errno 2] No such file or directory: '${cwd}'`, { code, errno: 2, cause: error, strerror: "No such file or directory", filename: cwd });
+    if (code === "EACCES") throw new PermissionError(`[Errno 13] Permission denied: '${cwd}'`, { code, errno: 13, cause: error, strerror: "Permission denied", filename: cwd });
     throw fromNodeError(error);
   }
-  if (!isDirectory) throw new NotADirectoryError(`[Errno 20] Not a directory: '${cwd}'`, { code: "ENOTDIR", errno: 20 });
+  if (!isDirectory) throw new NotADirectoryError(`[Errno 20] Not a directory: '${cwd}'`, { code: "ENOTDIR", errno: 20, strerror: "Not a directory", filename: cwd });
 }
 
 /** A pipe of the child, as Python's Read/WriteSubprocessPipeProto. @internal */
@@ -186,7 +186,7 @@ export class UnixSubprocessTransport extends SubprocessTransport {
     if (cwdPath !== null) checkCwd(cwdPath);
     if (!shell && args[0] === "") {
       // execvp("") fails with EACCES, which Python raises; Node refuses the empty name itself.
-      throw new PermissionError("[Errno 13] Permission denied: ''", { code: "EACCES", errno: 13 });
+      throw new PermissionError("[Errno 13] Permission denied: ''", { code: "EACCES", errno: 13, strerror: "Permission denied", filename: "" });
     }
     const environment = env ?? process.env;
     let file: string;
@@ -423,7 +423,7 @@ export class UnixSubprocessTransport extends SubprocessTransport {
     }
     if (name === undefined || SIGNALS[name] === undefined) {
       // os.kill with a signal number the system does not know: kill(2) fails with EINVAL.
-      throw new OSError("[Errno 22] Invalid argument", { code: "EINVAL", errno: 22 });
+      throw new OSError("[Errno 22] Invalid argument", { code: "EINVAL", errno: 22, strerror: "Invalid argument" });
     }
     try {
       child.kill(name as NodeJS.Signals);
@@ -468,8 +468,8 @@ export class UnixSubprocessTransport extends SubprocessTransport {
 
 function translateSpawnError(error: Error, file: string): unknown {
   const code = (error as Error & { code?: string }).code;
-  if (code === "ENOENT") return new FileNotFoundError(`[Errno 2] No such file or directory: '${file}'`, { code, errno: 2, cause: error });
-  if (code === "EACCES") return new PermissionError(`[Errno 13] Permission denied: '${file}'`, { code, errno: 13, cause: error });
+  if (code === "ENOENT") return new FileNotFoundError(`[Errno 2] No such file or directory: '${file}'`, { code, errno: 2, cause: error, strerror: "No such file or directory", filename: file });
+  if (code === "EACCES") return new PermissionError(`[Errno 13] Permission denied: '${file}'`, { code, errno: 13, cause: error, strerror: "Permission denied", filename: file });
   return fromNodeError(error);
 }
 

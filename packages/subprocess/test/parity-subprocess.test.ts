@@ -1278,3 +1278,42 @@ describe("spawn errors (parity with CPython 3.13)", () => {
     }
   });
 });
+
+describe("spawn errors' strerror and filename (parity with CPython 3.13)", () => {
+  // except OSError as e: print(type(e).__name__, e.errno, repr(e.strerror), repr(e.filename))
+  // for: cwd="/nonexistent-dir-xyz", cwd="/etc/passwd", "", "nonexistent-prog-xyz", "./noexec.sh" with stderr=STDOUT
+  it("sets errno, strerror and filename as Python's OSError does", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "aio-parity-"));
+    try {
+      writeFileSync(join(dir, "noexec.sh"), "x");
+      chmodSync(join(dir, "noexec.sh"), 0o644);
+      const output = await runProgram(async (print) => {
+        const attempt = async (args: string[], options: Record<string, unknown> = {}): Promise<void> => {
+          try {
+            const proc = track(await createSubprocessExec(...(args as [string]), options));
+            print("ok", await proc.communicate(), proc.returncode);
+          } catch (error) {
+            const e = error as OSError;
+            print(pyName(e), e.errno, `'${String(e.strerror)}'`, `'${String(e.filename)}'`);
+          }
+        };
+        await attempt(["true"], { cwd: "/nonexistent-dir-xyz" });
+        await attempt(["true"], { cwd: "/etc/passwd" });
+        await attempt([""]);
+        await attempt(["nonexistent-prog-xyz"]);
+        await attempt([join(dir, "noexec.sh")], { stdout: PIPE, stderr: STDOUT });
+      });
+      expect(output).toBe(
+        [
+          "FileNotFoundError 2 'No such file or directory' '/nonexistent-dir-xyz'",
+          "NotADirectoryError 20 'Not a directory' '/etc/passwd'",
+          "PermissionError 13 'Permission denied' ''",
+          "FileNotFoundError 2 'No such file or directory' 'nonexistent-prog-xyz'",
+          `PermissionError 13 'Permission denied' '${join(dir, "noexec.sh")}'`,
+        ].join("\n"),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
