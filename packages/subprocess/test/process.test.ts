@@ -1,6 +1,6 @@
 import { constants as osConstants } from "node:os";
 import { pathToFileURL } from "node:url";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { BrokenPipeError, CancelledError, ConnectionResetError, FileNotFoundError, ProcessLookupError, SubprocessProtocol, TimeoutError } from "@aio/core";
 import { createTask, gather, sleep, waitFor } from "@aio/tasks";
 import type {
@@ -15,6 +15,7 @@ import {
   subprocessExec,
 } from "@aio/subprocess";
 import { countOpenFds, inLoop, liveChildren, runBriefly, runUntil, zombieChildren } from "./support/loop.js";
+import { processTracker } from "./support/processes.js";
 
 const { SIGHUP, SIGKILL, SIGTERM, SIGCONT } = osConstants.signals;
 
@@ -28,23 +29,7 @@ const PROGRAM_LEN = ["wc", "-c"] as const;
 const PIPE_MAX_SIZE = 4 * 1024 * 1024 + 1;
 
 /** Processes a test started, killed at the end if still running. */
-const started: Process[] = [];
-afterEach(() => {
-  for (const proc of started.splice(0)) {
-    if (proc.returncode === null) {
-      try {
-        process.kill(proc.pid, "SIGKILL");
-      } catch {
-        // Already gone: nothing to clean up.
-      }
-    }
-  }
-});
-
-function track(proc: Process): Process {
-  started.push(proc);
-  return proc;
-}
+const track = processTracker();
 
 describe("createSubprocessExec", () => {
   // mirrors test_subprocess.py::test_stdin_stdout
