@@ -12,6 +12,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { RuntimeError } from "./errors.js";
+import { _pyNumberRepr, _pyStrRepr } from "./type-name.js";
 
 /** The minimal view of a task that core needs: it runs in a context and may suspend on futures. */
 export interface TaskFrame {
@@ -153,8 +154,9 @@ const reprInProgress = new Set<unknown>();
 /** Python's repr for the values a ContextVar shows: quoted strings, None, lists. */
 function repr(value: unknown): string {
   if (value === null || value === undefined) return "None";
-  if (typeof value === "string") return `'${value}'`;
+  if (typeof value === "string") return _pyStrRepr(value);
   if (typeof value === "boolean") return value ? "True" : "False";
+  if (typeof value === "number" || typeof value === "bigint") return _pyNumberRepr(value);
   if (Array.isArray(value)) {
     if (reprInProgress.has(value)) return "[...]";
     reprInProgress.add(value);

@@ -97,10 +97,15 @@ export class ExceptionGroup extends AggregateError {
     }
   }
 
-  /** A new group of the same message with the given errors (Python's `derive`). */
+  /**
+   * A new group of the same message with the given errors (Python's `derive`).
+   * @throws RangeError for an item that is not an Error and not one of this group's (thrown) items.
+   */
   derive(exceptions: Iterable<unknown>): ExceptionGroup {
-    // The items come from this group (split, subgroup), so they passed its check already.
-    return ExceptionGroup._ofThrown(this.message, [...exceptions]);
+    const list = [...exceptions];
+    // split() and subgroup() derive from this group's own items, which may be thrown non-Errors.
+    const own = list.every((item) => isErrorValue(item) || this.exceptions.includes(item));
+    return own ? ExceptionGroup._ofThrown(this.message, list) : new ExceptionGroup(this.message, list);
   }
 
   /**

@@ -48,7 +48,7 @@ export {
 export type { ContextVarOptions, TaskFrame } from "./context.js";
 export { getRunningLoop, _getRunningLoop, _setRunningLoop } from "./running-loop.js";
 export { logger, setLogger, consoleLogger } from "./logger.js";
-export { _pyTypeName } from "./type-name.js";
+export { _pyNumberRepr, _pyStrRepr, _pyTypeName } from "./type-name.js";
 export type { Logger } from "./logger.js";
 export { asyncWith, enter } from "./async-context.js";
 export type { AsyncContextManager } from "./async-context.js";

@@ -90,6 +90,9 @@ describe("ExceptionGroup", () => {
     const [match, rest] = eg.split(ValueError);
     expect(match!.exceptions).toHaveLength(1);
     expect(rest!.exceptions).toEqual(["thrown string"]);
+    // derive() checks items as the constructor does, except the group's own thrown ones.
+    expect(eg.derive(["thrown string"]).exceptions).toEqual(["thrown string"]);
+    expect(() => eg.derive([5])).toThrow(/^Item 0 of second argument \(exceptions\) is not an exception$/);
   });
 });
 

@@ -54,6 +54,8 @@ describe("@aio/core exports", () => {
         "_getEventLoop",
         "_getRunningLoop",
         "_loopMethod",
+        "_pyNumberRepr",
+        "_pyStrRepr",
         "_pyTypeName",
         "_registerDefaultTaskFactory",
         "_registerEventLoopGetter",

@@ -19,6 +19,8 @@ import {
   InvalidStateError,
   RuntimeError,
   _getEventLoop,
+  _pyNumberRepr,
+  _pyStrRepr,
   contextVarsTouched,
   copyContext,
   frameStorage,
@@ -492,10 +494,7 @@ function reprLimited(value: unknown, level: number): string {
         })}}`;
   }
   if (value === null || value === undefined) return "None";
-  if (typeof value === "string") {
-    const text = value.length > 30 ? `${value.slice(0, 13)}...${value.slice(-14)}` : value;
-    return `'${text}'`;
-  }
+  if (typeof value === "string") return reprString(value);
   if (value instanceof Error) return `${value.name}(${value.message ? `'${value.message}'` : ""})`;
   if (typeof value === "function") return `<function ${value.name || "<anonymous>"}>`;
   if (typeof value === "object") {
@@ -505,8 +504,21 @@ function reprLimited(value: unknown, level: number): string {
     return `<${value.constructor?.name ?? "object"} object>`;
   }
   if (typeof value === "boolean") return value ? "True" : "False";
-  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- only numbers, bigints and symbols remain.
+  if (typeof value === "number" || typeof value === "bigint") return _pyNumberRepr(value);
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- only symbols remain.
   return String(value);
+}
+
+/** reprlib's maxstring: a longer string keeps its ends around "...". */
+const MAX_STRING = 30;
+
+/** reprlib.Repr.repr_str: the repr of the text's two ends, cut to keep the quotes. */
+function reprString(text: string): string {
+  if (text.length <= MAX_STRING) return _pyStrRepr(text);
+  const head = Math.floor((MAX_STRING - 3) / 2);
+  const tail = MAX_STRING - 3 - head;
+  const shown = _pyStrRepr(text.slice(0, head) + text.slice(text.length - tail));
+  return `${shown.slice(0, head)}...${shown.slice(shown.length - tail)}`;
 }
 
 function callbackName(entry: unknown): string {

@@ -242,6 +242,12 @@ describe("Future", () => {
       [new Map<unknown, unknown>([["a", 1], ["b", [1, 2]]]), "{'a': 1, 'b': [1, 2]}"],
       [new Map([...Array(6).keys()].map((k) => [k, null])), "{0: None, 1: None, 2: None, 3: None, ...}"],
       [[[[[[[[1]]]]]]], "[[[[[[[...]]]]]]]"],
+      ["x".repeat(40), "'xxxxxxxxxxxx...xxxxxxxxxxxxx'"],
+      ["abcdefghijklmnopqrstuvwxyz0123456789", "'abcdefghijkl...xyz0123456789'"],
+      ["it's ".repeat(8), `"it's it's it...'s it's it's "`],
+      ["a\nb", "'a\\nb'"],
+      [Number.NaN, "nan"],
+      [-Infinity, "-inf"],
     ];
     for (const [value, shown] of cases) {
       const f = newFuture();

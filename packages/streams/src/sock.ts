@@ -29,7 +29,7 @@
 import * as dgram from "node:dgram";
 import type { FileHandle } from "node:fs/promises";
 import * as net from "node:net";
-import { OSError, RuntimeError, SendfileNotAvailableError, _pyTypeName as pyTypeName } from "@aio/core";
+import { OSError, RuntimeError, SendfileNotAvailableError, _pyStrRepr, _pyTypeName as pyTypeName } from "@aio/core";
 import type { AbstractEventLoop, LoopInternals } from "@aio/core";
 import { awaitFuture } from "@aio/futures";
 import type { Future } from "@aio/futures";
@@ -1026,7 +1026,7 @@ export async function sockSendfile(
 
 /** `{!r}` of a scalar argument in a message: strings quoted as Python shows them. */
 function pyRepr(value: unknown): string {
-  return typeof value === "string" ? `'${value}'` : repr(value);
+  return typeof value === "string" ? _pyStrRepr(value) : repr(value);
 }
 
 /** A callback given to `addReader` / `addWriter`. */

@@ -19,7 +19,7 @@ import {
 import type { Server, StreamReader, StreamWriter } from "@aio/streams";
 import { sleep } from "@aio/tasks";
 import { beforeAll, describe, expect, it } from "vitest";
-import { captureExceptions, inLoop, makeCertificate, runUntil, unixSocketPath } from "./support/loop.js";
+import { captureExceptions, hasIPv6, inLoop, makeCertificate, runUntil, unixSocketPath, unusedPort } from "./support/loop.js";
 import type { Pems } from "./support/loop.js";
 import { MyBaseProto, MyProto } from "./support/protocols.js";
 
@@ -37,13 +37,6 @@ function serverContext(): SSLContext {
 function clientContext(): SSLContext {
   return createDefaultContext("SERVER_AUTH", { cadata: pems.cert });
 }
-
-// The ::1 cases are skipped (it.skipIf) on machines without an IPv6 loopback, where binding ::1 fails.
-const hasIPv6 = await new Promise<boolean>((resolve) => {
-  const probe = net.createServer();
-  probe.once("error", () => resolve(false));
-  probe.listen(0, "::1", () => probe.close(() => resolve(true)));
-});
 
 /** CPython's run_test_server: answers any request with a short HTTP response and closes. */
 async function httpServer(options: { ssl?: SSLContext; path?: string } = {}): Promise<Server> {
@@ -64,15 +57,6 @@ function address(server: Server): [string, number] {
 async function closeServer(server: Server): Promise<void> {
   server.close();
   await server.waitClosed();
-}
-
-/** A free TCP port on 127.0.0.1 (bound then released). */
-async function unusedPort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }
 
 describe("createConnection", () => {

@@ -1,21 +1,13 @@
 import * as dgram from "node:dgram";
-import * as net from "node:net";
 import { DatagramTransport } from "@aio/core";
 import { UDPTransport, createDatagramEndpoint } from "@aio/streams";
 import { describe, expect, it } from "vitest";
-import { inLoop, runUntil } from "./support/loop.js";
+import { hasIPv6, inLoop, runUntil } from "./support/loop.js";
 import { MyDatagramProto } from "./support/protocols.js";
 
 const AF_INET = 2;
 const AF_INET6 = 10;
 const AF_UNIX = 1;
-
-// The ::1 cases are skipped (it.skipIf) on machines without an IPv6 loopback, where binding ::1 fails.
-const hasIPv6 = await new Promise<boolean>((resolve) => {
-  const probe = net.createServer();
-  probe.once("error", () => resolve(false));
-  probe.listen(0, "::1", () => probe.close(() => resolve(true)));
-});
 
 describe("createDatagramEndpoint", () => {
   // mirrors test_events.py::test_create_datagram_endpoint

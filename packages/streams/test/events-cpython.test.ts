@@ -33,7 +33,7 @@ import {
 } from "@aio/streams";
 import type { Server, StreamReader, StreamWriter, UDPTransport } from "@aio/streams";
 import { beforeAll, describe, expect, it, onTestFinished } from "vitest";
-import { inLoop, makeCertificate } from "./support/loop.js";
+import { hasIPv6, inLoop, makeCertificate, unusedPort } from "./support/loop.js";
 import type { Pems } from "./support/loop.js";
 import { MyDatagramProto, MyProto } from "./support/protocols.js";
 import { socketPair } from "./support/sock-servers.js";
@@ -47,13 +47,6 @@ const SOCK_RAW = 3;
 const NOT_LOCAL = "192.0.2.1";
 /** Never resolves (RFC 6761). */
 const NO_SUCH_HOST = "no-such-host.invalid";
-
-// The ::1 cases are skipped (it.skipIf) on machines without an IPv6 loopback, where binding ::1 fails.
-const hasIPv6 = await new Promise<boolean>((resolve) => {
-  const probe = net.createServer();
-  probe.once("error", () => resolve(false));
-  probe.listen(0, "::1", () => probe.close(() => resolve(true)));
-});
 
 /** A certificate for the name "aio.test" and the loopback IPs, but not for "localhost". */
 let pems: Pems;
@@ -88,15 +81,6 @@ async function httpServer(host = "127.0.0.1", ssl?: SSLContext): Promise<Server>
 
 function portOf(server: Server): number {
   return (server.sockets[0]!.getsockname() as [string, number])[1];
-}
-
-/** A free TCP port on 127.0.0.1 (bound then released). */
-async function unusedPort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }
 
 /** A UDP socket, closed when the test finishes. */

@@ -40,7 +40,7 @@ import {
   sockSendto,
   socket,
 } from "../src/sock.js";
-import { captureExceptions, inLoop, runBriefly, runUntil, unixSocketPath } from "./support/loop.js";
+import { captureExceptions, inLoop, runBriefly, runUntil, unixSocketPath, unusedPort } from "./support/loop.js";
 import { MyProto } from "./support/protocols.js";
 import { runTestServer, runUdpEchoServer, socketPair } from "./support/sock-servers.js";
 
@@ -74,15 +74,6 @@ async function listener(): Promise<AioSocket> {
   await sock.listen(1);
   sock.setblocking(false);
   return sock;
-}
-
-/** A port nothing listens on (CPython test_sock_client_fail). */
-async function unusedPort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }
 
 const HTTP_OK = "HTTP/1.0 200 OK";

@@ -4,7 +4,7 @@ import { SSLContext, createDefaultContext, openConnection, openUnixConnection, s
 import type { Server, StreamReader , StreamWriter} from "@aio/streams";
 import { currentTask, sleep } from "@aio/tasks";
 import { beforeAll, describe, expect, it } from "vitest";
-import { captureExceptions, inLoop, makeCertificate, runUntil, unixSocketPath } from "./support/loop.js";
+import { captureExceptions, hasIPv6, inLoop, makeCertificate, runUntil, unixSocketPath } from "./support/loop.js";
 import type { Pems } from "./support/loop.js";
 
 let pems: Pems;
@@ -65,13 +65,6 @@ async function lineClient(open: () => Promise<[StreamReader, StreamWriter]>): Pr
   await writer.waitClosed();
   return back;
 }
-
-// The ::1 cases are skipped (it.skipIf) on machines without an IPv6 loopback, where binding ::1 fails.
-const hasIPv6 = await new Promise<boolean>((resolve) => {
-  const probe = net.createServer();
-  probe.once("error", () => resolve(false));
-  probe.listen(0, "::1", () => probe.close(() => resolve(true)));
-});
 
 describe("openConnection", () => {
   // mirrors test_streams.py::test_open_connection

@@ -363,7 +363,8 @@ export class Task<T = unknown> extends Future<T> implements AwaitingTask, TaskFr
 
   /** The coroutine returned `value`. @internal */
   _finish(value: T): void {
-    if (eagerSettling.size > 0) dropHeldCancels(this);
+    // A settling eager task finished: Python's was done before any cancel() held meanwhile.
+    if (eagerSettling.size > 0) takeHeldCancels(this);
     if (this._state !== 0) {
       reportAlreadyDone(this, null, value);
       this._afterDone();
@@ -381,7 +382,8 @@ export class Task<T = unknown> extends Future<T> implements AwaitingTask, TaskFr
 
   /** The coroutine threw `error`. @internal */
   _fail(error: unknown): void {
-    if (eagerSettling.size > 0) dropHeldCancels(this);
+    // A settling eager task finished: Python's was done before any cancel() held meanwhile.
+    if (eagerSettling.size > 0) takeHeldCancels(this);
     if (this._state !== 0) {
       reportAlreadyDone(this, null, error);
       this._afterDone();
@@ -425,33 +427,30 @@ function cancelledErrorFor(msg: unknown): CancelledError {
 }
 
 const STEP_NONE = 0;
-
-/**
- * Eager tasks whose first step is still settling in promise jobs, with the cancel() calls made
- * meanwhile (their last message and how many).
- */
-const eagerSettling = new Map<Task<unknown>, { msg: unknown; count: number } | null>();
-
-/** The settling eager task suspended: the held cancels land now, as on a suspended Python task. */
-function applyHeldCancels(task: Task<unknown>): void {
-  const held = eagerSettling.get(task);
-  if (held === undefined) return;
-  eagerSettling.delete(task);
-  if (held === null) return;
-  task._numCancelsRequested -= held.count;
-  for (let i = 0; i < held.count; i++) task.cancel(held.msg);
-}
-
-/** The settling eager task finished: Python's task was done before those cancel() calls. */
-function dropHeldCancels(task: Task<unknown>): void {
-  const held = eagerSettling.get(task);
-  if (held === undefined) return;
-  eagerSettling.delete(task);
-  if (held !== null) task._numCancelsRequested -= held.count;
-}
 const STEP_YIELD = 2;
 const STEP_WAKEUP = 3;
 const STEP_THROW = 4;
+
+/**
+ * Eager tasks whose first step is still settling in promise jobs, with the cancel() calls made
+ * meanwhile (their last message and how many), or null while there were none.
+ */
+const eagerSettling = new Map<Task<unknown>, { msg: unknown; count: number } | null>();
+
+/** Ends `task`'s settling; returns the cancels held meanwhile, or null. */
+function takeHeldCancels(task: Task<unknown>): { msg: unknown; count: number } | null {
+  const held = eagerSettling.get(task);
+  if (held === undefined) return null;
+  eagerSettling.delete(task);
+  if (held !== null) task._numCancelsRequested -= held.count;
+  return held;
+}
+
+/** The settling eager task suspended: the held cancels land now, as on a suspended Python task. */
+function applyHeldCancels(task: Task<unknown>): void {
+  const held = takeHeldCancels(task);
+  if (held !== null) for (let i = 0; i < held.count; i++) task.cancel(held.msg);
+}
 
 /**
  * A queued step of one task: start, resume after `sleep(0)`, wake up from a future, or throw.

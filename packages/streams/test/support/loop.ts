@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
+import * as net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AbstractEventLoop, ExceptionContext } from "@aio/core";
@@ -118,4 +119,20 @@ export async function makeCertificate(commonName = "localhost"): Promise<Pems> {
     ],
   });
   return { cert: pems.cert, private: pems.private };
+}
+
+/** Whether this machine can bind the IPv6 loopback (tests of ::1 are skipped where it cannot). */
+export const hasIPv6 = await new Promise<boolean>((resolve) => {
+  const probe = net.createServer();
+  probe.once("error", () => resolve(false));
+  probe.listen(0, "::1", () => probe.close(() => resolve(true)));
+});
+
+/** A TCP port on 127.0.0.1 nothing listens on (bound, then released). */
+export async function unusedPort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
 }
