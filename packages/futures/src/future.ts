@@ -120,7 +120,18 @@ export class Future<T = unknown> implements AbstractFuture<T> {
   _exception: unknown = null;
   /** @internal */
   _loop: Loop;
-  /** Flat pairs [callback or waiter, context]. @internal */
+  /**
+   * The first registration (a callback or a waiter), kept inline: most futures have exactly one
+   * (the waiting task, or gather's callback), and a two-slot array cost about 90 bytes per
+   * waiting future (benchmarks W1, W8, W10). Null when empty. @internal
+   */
+  _cb0: unknown = null;
+  /** The context of `_cb0`. @internal */
+  _ctx0: Context | null = null;
+  /**
+   * Flat pairs [callback or waiter, context] registered after `_cb0` (they always run after it).
+   * @internal
+   */
   _callbacks: unknown[] | null = null;
   /** The message given to `cancel()`; null (Python's None) until then. @internal */
   _cancelMessage: unknown = null;
@@ -128,8 +139,11 @@ export class Future<T = unknown> implements AbstractFuture<T> {
   _cancelledExc: CancelledError | null = null;
   /** Backing field of `_logTraceback` (Python's `__log_traceback`). @internal */
   __logTraceback = false;
-  /** Where the future was created (debug mode only). @internal */
-  _sourceTraceback: string | undefined = undefined;
+  /** Where the future was created (debug mode only; defaults on the prototype: no slot per future). @internal */
+  declare _sourceTraceback: string | undefined;
+  static {
+    Object.defineProperty(this.prototype, "_sourceTraceback", { value: undefined, writable: true });
+  }
 
   /**
    * @throws RuntimeError "no running event loop" when no loop is given and none runs;
@@ -274,15 +288,34 @@ export class Future<T = unknown> implements AbstractFuture<T> {
 
   /** Removes every registration of `callback`; returns how many were removed. */
   removeDoneCallback(callback: DoneCallback<this>): number {
+    let removed = 0;
+    if (this._cb0 === callback) {
+      this._cb0 = null;
+      this._ctx0 = null;
+      removed = 1;
+    }
     const callbacks = this._callbacks;
-    if (callbacks === null) return 0;
+    if (callbacks === null) return removed;
     const kept: unknown[] = [];
     for (let i = 0; i < callbacks.length; i += 2) {
       if (callbacks[i] !== callback) kept.push(callbacks[i], callbacks[i + 1]);
     }
-    const removed = (callbacks.length - kept.length) / 2;
-    if (removed > 0) this._callbacks = kept.length === 0 ? null : kept;
-    return removed;
+    const removedLater = (callbacks.length - kept.length) / 2;
+    if (removedLater > 0) this._callbacks = kept.length === 0 ? null : kept;
+    return removed + removedLater;
+  }
+
+  /** The registrations as flat pairs [callback or waiter, context], in order. @internal */
+  _callbackEntries(): unknown[] {
+    const entries: unknown[] = this._cb0 === null ? [] : [this._cb0, this._ctx0];
+    if (this._callbacks !== null) entries.push(...this._callbacks);
+    return entries;
+  }
+
+  /** The last registration, or null. @internal */
+  _lastCallback(): unknown {
+    const callbacks = this._callbacks;
+    return callbacks !== null && callbacks.length > 0 ? callbacks[callbacks.length - 2] : this._cb0;
   }
 
   /**
@@ -325,14 +358,14 @@ export class Future<T = unknown> implements AbstractFuture<T> {
     }
   }
 
-  /**
-   * Appends one [entry, context] pair. The first pair makes an array of exactly two slots: a
-   * push onto `[]` would reserve 17 (about 150 bytes per waiting future, benchmark W8). @internal
-   */
+  /** Appends one registration: inline when it is the only one, else to the array. @internal */
   _pushCallback(entry: unknown, context: Context | null): void {
     const callbacks = this._callbacks;
-    if (callbacks === null) this._callbacks = [entry, context];
-    else callbacks.push(entry, context);
+    if (callbacks !== null) callbacks.push(entry, context);
+    else if (this._cb0 === null) {
+      this._cb0 = entry;
+      this._ctx0 = context;
+    } else this._callbacks = [entry, context];
   }
 
   /** Adds a waiter object to the callback list. @internal */
@@ -342,6 +375,10 @@ export class Future<T = unknown> implements AbstractFuture<T> {
 
   /** Replaces waiter `from` with `to` in the callback list (a task's superseded await). @internal */
   _replaceWaiter(from: FutureWaiter, to: FutureWaiter): void {
+    if (this._cb0 === from) {
+      this._cb0 = to;
+      return;
+    }
     const callbacks = this._callbacks;
     if (callbacks === null) return;
     const index = callbacks.indexOf(from);
@@ -369,23 +406,31 @@ export class Future<T = unknown> implements AbstractFuture<T> {
 
   /** Python's `__schedule_callbacks`: each callback through `callSoon`, in registration order. @internal */
   _scheduleCallbacks(): void {
+    const first = this._cb0;
     const callbacks = this._callbacks;
+    if (first !== null) {
+      const context = this._ctx0;
+      this._cb0 = null;
+      this._ctx0 = null;
+      this._callbacks = null;
+      this._runCallback(first, context);
+    }
     if (callbacks === null) return;
     this._callbacks = null;
-    const loop = this._loop;
-    for (let i = 0; i < callbacks.length; i += 2) {
-      const entry = callbacks[i];
-      if (typeof entry === "function") {
-        let context = callbacks[i + 1] as Context | null;
-        // A callback registered before any ContextVar was set carries no context (all contexts
-        // were empty then). If one was set since, a fresh empty context equals the copy Python
-        // would have taken; running in none, a `set` inside the callback would leak into the
-        // loop's context.
-        if (context === null && contextVarsTouched) context = new Context();
-        loop._callSoon(entry as (...args: never[]) => unknown, [this], context);
-      } else {
-        (entry as FutureWaiter)._futureDone(this);
-      }
+    for (let i = 0; i < callbacks.length; i += 2) this._runCallback(callbacks[i], callbacks[i + 1] as Context | null);
+  }
+
+  /** Schedules one registration: a callback through `callSoon`, a waiter directly. @internal */
+  _runCallback(entry: unknown, context: Context | null): void {
+    if (typeof entry === "function") {
+      // A callback registered before any ContextVar was set carries no context (all contexts
+      // were empty then). If one was set since, a fresh empty context equals the copy Python
+      // would have taken; running in none, a `set` inside the callback would leak into the
+      // loop's context.
+      if (context === null && contextVarsTouched) context = new Context();
+      this._loop._callSoon(entry as (...args: never[]) => unknown, [this], context);
+    } else {
+      (entry as FutureWaiter)._futureDone(this);
     }
   }
 
@@ -396,8 +441,8 @@ export class Future<T = unknown> implements AbstractFuture<T> {
       if (this._exception !== null) info.push(`exception=${reprValue(this._exception)}`);
       else info.push(`result=${reprValue(this._result)}`);
     }
-    const callbacks = this._callbacks;
-    if (callbacks !== null) {
+    const callbacks = this._callbackEntries();
+    if (callbacks.length > 0) {
       const names: string[] = [];
       for (let i = 0; i < callbacks.length; i += 2) names.push(callbackName(callbacks[i]));
       const shown = names.length > 2 ? [names[0]!, `<${names.length - 2} more>`, names.at(-1)!] : names;

@@ -24,7 +24,7 @@ describe("Future.addDoneCallback (contexts)", () => {
       variable.set("set in callback");
     });
     // Nothing was set yet: every context is empty, so none is captured.
-    expect(fut._callbacks![1]).toBeNull();
+    expect(fut._callbackEntries()[1]).toBeNull();
     const token = variable.set("set by the caller after registering");
     fut.setResult(1);
     loop.runOnce();

@@ -622,7 +622,7 @@ describe("Future done callbacks", () => {
     const f = newFuture();
     f.addDoneCallback(makeCallback(bag, "cancelled"));
     f.cancel();
-    expect(f._callbacks).toBeNull();
+    expect(f._callbackEntries()).toEqual([]);
     await runBriefly(loop);
     expect(bag).toEqual(["cancelled"]);
   });

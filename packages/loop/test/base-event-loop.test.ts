@@ -491,7 +491,7 @@ describe("BaseEventLoop", () => {
       const pending = task as unknown as StepTask;
       expect(pending.done()).toBe(false);
       // No stale stop() callback is left on the future: a later run goes to completion.
-      expect(pending._callbacks ?? []).toEqual([]);
+      expect(pending._callbackEntries()).toEqual([]);
       await loop.runUntilComplete(pending);
       expect(pending.done()).toBe(true);
     });

@@ -117,17 +117,10 @@ export class UDPTransport extends DatagramTransport {
   /** @internal */
   readonly _deliver = (data: Buffer, addr: [string, number]): void => {
     if (this._connLost > 0) return;
-    try {
-      this._protocol.datagramReceived(data, addr);
-    } catch (error) {
-      this._loop.callExceptionHandler({
-        message: "Fatal read error on datagram transport",
-        exception: error,
-        transport: this,
-        protocol: this._protocol,
-      });
-      this._forceClose(error);
-    }
+    // CPython selector_events.py _SelectorDatagramTransport._read_ready calls datagram_received
+    // outside its try: an error there goes to the loop's handler as an error in a callback, and
+    // the transport stays open.
+    this._protocol.datagramReceived(data, addr);
   };
 
   /** @internal */

@@ -109,6 +109,8 @@ export class SocketTransport extends Transport {
     sock.on("error", this._onError);
     sock.on("close", this._onClose);
     sock.on("drain", this._onDrain);
+    // Node emits no 'drain' for data flushed after end() (writeEof, close): 'finish' stands in.
+    sock.on("finish", this._onDrain);
     // Python: connection_made, then reading starts, in the next iterations.
     sock.pause();
     if (notifyProtocol) this._loop.callSoon(() => this._protocol.connectionMade(this));
@@ -132,6 +134,7 @@ export class SocketTransport extends Transport {
     sock.removeListener("error", this._onError);
     sock.removeListener("close", this._onClose);
     sock.removeListener("drain", this._onDrain);
+    sock.removeListener("finish", this._onDrain);
     this._closing = true;
     this._lostScheduled = true;
     this._connLost = 1;
@@ -295,7 +298,8 @@ export class SocketTransport extends Transport {
   }
 
   override getWriteBufferSize(): number {
-    return this._sock.writableLength;
+    // A destroyed socket (abort, fatal error) dropped its buffer, as Python's _force_close clears it.
+    return this._sock.destroyed ? 0 : this._sock.writableLength;
   }
 
   /**
@@ -353,6 +357,7 @@ export class SocketTransport extends Transport {
     this._sock.pause();
     const sock = this._sock;
     if (sock.destroyed) {
+      this._connLost += 1;
       this._scheduleConnectionLost(null);
       return;
     }
@@ -361,7 +366,9 @@ export class SocketTransport extends Transport {
       // CPython selector_events.py _SelectorTransport.close: with nothing buffered,
       // connection_lost is scheduled at once (call_soon), so `drain()` after `close()` sees the
       // connection gone one iteration later. The bytes already written are in the kernel, and
-      // closing the socket (in _callConnectionLost) still sends them before the FIN.
+      // closing the socket (in _callConnectionLost) still sends them before the FIN. As there,
+      // the close counts as the lost connection: later writes are dropped and counted.
+      this._connLost += 1;
       this._scheduleConnectionLost(null);
       return;
     }

@@ -118,8 +118,7 @@ export function gather(...args: unknown[]): Future<unknown[]> {
       // runs between the registrations.
       if (loop === null) loop = item._loop;
       else if (item._loop !== loop) ensureFuture(item, { loop }); // raises Python's ValueError
-      const callbacks = item._callbacks;
-      if (callbacks === null || callbacks[callbacks.length - 2] !== onChildDone) {
+      if (item._lastCallback() !== onChildDone) {
         futureCount += 1;
         item._pushCallback(onChildDone, null);
       }

@@ -101,8 +101,11 @@ export class Task<T = unknown> extends Future<T> implements AwaitingTask, TaskFr
   _waitResolve: Resolve | null = null;
   /** @internal */
   _waitReject: Reject | null = null;
-  /** @internal */
-  _abort: AbortController | null = null;
+  /** Made by the first read of `signal` (defaults on the prototype: no slot per task). @internal */
+  declare _abort: AbortController | null;
+  static {
+    Object.defineProperty(this.prototype, "_abort", { value: null, writable: true });
+  }
   /** Neighbours in the list of pending tasks. @internal */
   _prevTask: Task<unknown> | null = null;
   /** @internal */

@@ -57,8 +57,8 @@ describe("shield", () => {
     await runBriefly(loop);
     expect(outer.cancelled()).toBe(true);
     expect(inner.cancelled()).toBe(false);
-    expect(outer._callbacks === null ? 0 : outer._callbacks.length).toBe(0);
-    expect((inner)._callbacks).toBeNull();
+    expect(outer._callbackEntries()).toEqual([]);
+    expect(inner._callbackEntries()).toEqual([]);
     inner.cancel();
   });
 

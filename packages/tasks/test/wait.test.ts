@@ -247,7 +247,7 @@ describe("wait", () => {
     const a = new Task(() => sleep(1), { loop });
     const b = new Task(() => sleep(0.1), { loop });
     await loop.runUntilComplete(() => wait([a, b], { returnWhen: FIRST_COMPLETED }));
-    expect(a._callbacks).toBeNull();
+    expect(a._callbackEntries()).toEqual([]);
     a.cancel();
     await loop.runUntilComplete(() => wait([a]));
     expect(loop._scheduled.length).toBe(0);
