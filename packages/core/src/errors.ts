@@ -3,7 +3,7 @@
  * Mirrors CPython 3.13 asyncio/exceptions.py and the builtin OSError hierarchy.
  *
  * Python's ValueError maps to RangeError and TypeError to TypeError (API.md); the rest keep their
- * Python names. Every class sets `name` so that `String(error)` reads like Python's traceback line.
+ * Python names. Every class sets `name` on its prototype (no own property per error) so that `String(error)` reads like Python's traceback line.
  */
 
 import * as util from "node:util";
@@ -24,7 +24,9 @@ function systemErrorText(errno: number): string | null {
 
 /** Python's `RuntimeError`. */
 export class RuntimeError extends Error {
-  override name = "RuntimeError";
+  static {
+    this.prototype.name = "RuntimeError";
+  }
 }
 
 /**
@@ -33,7 +35,9 @@ export class RuntimeError extends Error {
  * @see https://docs.python.org/3/library/asyncio-exceptions.html#asyncio.CancelledError
  */
 export class CancelledError extends Error {
-  override name = "CancelledError";
+  static {
+    this.prototype.name = "CancelledError";
+  }
 
   constructor(message?: string, options?: ErrorOptions) {
     // Capturing a stack costs microseconds, and cancellation storms make one error per task
@@ -62,12 +66,16 @@ export function isCancelledError(error: unknown): error is CancelledError {
 
 /** The operation is not allowed in this state. @see https://docs.python.org/3/library/asyncio-exceptions.html#asyncio.InvalidStateError */
 export class InvalidStateError extends Error {
-  override name = "InvalidStateError";
+  static {
+    this.prototype.name = "InvalidStateError";
+  }
 }
 
 /** Python's `EOFError`. */
 export class EOFError extends Error {
-  override name = "EOFError";
+  static {
+    this.prototype.name = "EOFError";
+  }
 }
 
 /** Options accepted by {@link OSError}. */
@@ -86,7 +94,9 @@ export interface OSErrorOptions {
 
 /** Python's `OSError`: keeps Node's `code` and `errno`, and the Node error as `cause`. */
 export class OSError extends Error {
-  override name = "OSError";
+  static {
+    this.prototype.name = "OSError";
+  }
   /** Node's error code (`"ECONNRESET"`), or undefined. */
   code: string | undefined;
   /** The positive errno number, or undefined. */
@@ -106,63 +116,93 @@ export class OSError extends Error {
 
 /** Python's builtin `TimeoutError` (an OSError subclass), which `asyncio.TimeoutError` aliases. */
 export class TimeoutError extends OSError {
-  override name = "TimeoutError";
+  static {
+    this.prototype.name = "TimeoutError";
+  }
 }
 /** Python's `BlockingIOError`. */
 export class BlockingIOError extends OSError {
-  override name = "BlockingIOError";
+  static {
+    this.prototype.name = "BlockingIOError";
+  }
 }
 /** Python's `ChildProcessError`. */
 export class ChildProcessError extends OSError {
-  override name = "ChildProcessError";
+  static {
+    this.prototype.name = "ChildProcessError";
+  }
 }
 /** Python's `ConnectionError`. */
 export class ConnectionError extends OSError {
-  override name = "ConnectionError";
+  static {
+    this.prototype.name = "ConnectionError";
+  }
 }
 /** Python's `BrokenPipeError`. */
 export class BrokenPipeError extends ConnectionError {
-  override name = "BrokenPipeError";
+  static {
+    this.prototype.name = "BrokenPipeError";
+  }
 }
 /** Python's `ConnectionAbortedError`. */
 export class ConnectionAbortedError extends ConnectionError {
-  override name = "ConnectionAbortedError";
+  static {
+    this.prototype.name = "ConnectionAbortedError";
+  }
 }
 /** Python's `ConnectionRefusedError`. */
 export class ConnectionRefusedError extends ConnectionError {
-  override name = "ConnectionRefusedError";
+  static {
+    this.prototype.name = "ConnectionRefusedError";
+  }
 }
 /** Python's `ConnectionResetError`. */
 export class ConnectionResetError extends ConnectionError {
-  override name = "ConnectionResetError";
+  static {
+    this.prototype.name = "ConnectionResetError";
+  }
 }
 /** Python's `FileExistsError`. */
 export class FileExistsError extends OSError {
-  override name = "FileExistsError";
+  static {
+    this.prototype.name = "FileExistsError";
+  }
 }
 /** Python's `FileNotFoundError`. */
 export class FileNotFoundError extends OSError {
-  override name = "FileNotFoundError";
+  static {
+    this.prototype.name = "FileNotFoundError";
+  }
 }
 /** Python's `InterruptedError`. */
 export class InterruptedError extends OSError {
-  override name = "InterruptedError";
+  static {
+    this.prototype.name = "InterruptedError";
+  }
 }
 /** Python's `IsADirectoryError`. */
 export class IsADirectoryError extends OSError {
-  override name = "IsADirectoryError";
+  static {
+    this.prototype.name = "IsADirectoryError";
+  }
 }
 /** Python's `NotADirectoryError`. */
 export class NotADirectoryError extends OSError {
-  override name = "NotADirectoryError";
+  static {
+    this.prototype.name = "NotADirectoryError";
+  }
 }
 /** Python's `PermissionError`. */
 export class PermissionError extends OSError {
-  override name = "PermissionError";
+  static {
+    this.prototype.name = "PermissionError";
+  }
 }
 /** Python's `ProcessLookupError`. */
 export class ProcessLookupError extends OSError {
-  override name = "ProcessLookupError";
+  static {
+    this.prototype.name = "ProcessLookupError";
+  }
 }
 
 // Python's errno-to-subclass table (Objects/exceptions.c, _PyExc_InitState), keyed by Node's codes.
@@ -210,7 +250,9 @@ export function fromNodeError(error: unknown): unknown {
 
 /** Raised by `readexactly` / `readuntil` when EOF comes first. `partial` holds what was read. */
 export class IncompleteReadError extends EOFError {
-  override name = "IncompleteReadError";
+  static {
+    this.prototype.name = "IncompleteReadError";
+  }
   /** The bytes read before EOF. */
   partial: Uint8Array;
   /** The total number of bytes expected, or null if unknown. */
@@ -225,7 +267,9 @@ export class IncompleteReadError extends EOFError {
 
 /** The buffer limit was reached while looking for a separator; `consumed` bytes are to be consumed. */
 export class LimitOverrunError extends Error {
-  override name = "LimitOverrunError";
+  static {
+    this.prototype.name = "LimitOverrunError";
+  }
   /** Total number of bytes to be consumed. */
   consumed: number;
   constructor(message: string, consumed: number) {
@@ -236,31 +280,45 @@ export class LimitOverrunError extends Error {
 
 /** Raised by `Queue.getNowait()` on an empty queue. */
 export class QueueEmpty extends Error {
-  override name = "QueueEmpty";
+  static {
+    this.prototype.name = "QueueEmpty";
+  }
 }
 /** Raised by `Queue.putNowait()` on a full queue. */
 export class QueueFull extends Error {
-  override name = "QueueFull";
+  static {
+    this.prototype.name = "QueueFull";
+  }
 }
 /** Raised by put/get on a queue that was shut down. */
 export class QueueShutDown extends Error {
-  override name = "QueueShutDown";
+  static {
+    this.prototype.name = "QueueShutDown";
+  }
 }
 /** Raised when a Barrier is broken or reset while tasks wait. */
 export class BrokenBarrierError extends RuntimeError {
-  override name = "BrokenBarrierError";
+  static {
+    this.prototype.name = "BrokenBarrierError";
+  }
 }
 /** The sendfile fast path is not available for this transport or file. */
 export class SendfileNotAvailableError extends RuntimeError {
-  override name = "SendfileNotAvailableError";
+  static {
+    this.prototype.name = "SendfileNotAvailableError";
+  }
 }
 
 /** Python's `NotImplementedError` (a RuntimeError): an abstract method was not overridden. */
 export class NotImplementedError extends RuntimeError {
-  override name = "NotImplementedError";
+  static {
+    this.prototype.name = "NotImplementedError";
+  }
 }
 
 /** Python's `KeyboardInterrupt`: raised by `run()` / `Runner.run()` after a second SIGINT. */
 export class KeyboardInterrupt extends Error {
-  override name = "KeyboardInterrupt";
+  static {
+    this.prototype.name = "KeyboardInterrupt";
+  }
 }
