@@ -29,6 +29,7 @@ import {
   copyContext,
   frameStorage,
   getRunningLoop,
+  runInRootContext,
 } from "@aio/core";
 import type {
   AbstractEventLoop,
@@ -531,8 +532,28 @@ function startTask(task: Task<unknown>): void {
   startCoroutine(task);
 }
 
+/** The task `enterAndInvoke` starts (a module slot: no closure or argument array per task). */
+let startingTask: Task<unknown> | null = null;
+
 function startCoroutine(task: Task<unknown>): void {
-  frameStorage.run(task, invokeCoroutine, task);
+  if (frameStorage.getStore() === undefined) {
+    // Started by the loop, in its root frame. `frameStorage.run` would build two frames (Node's
+    // AsyncContextFrame maps): the task's, and a copy to restore the root one afterwards. Entering
+    // the task's frame inside `runInRootContext` builds only the first, and the root frame comes
+    // back by a swap (benchmark W1: about 130 ns and 180 bytes of garbage less per task).
+    startingTask = task;
+    runInRootContext(enterAndInvoke);
+  } else {
+    // An eager start inside another task's frame (or a Context.run): the new frame copies it.
+    frameStorage.run(task, invokeCoroutine, task);
+  }
+}
+
+function enterAndInvoke(): void {
+  const task = startingTask as Task<unknown>;
+  startingTask = null;
+  frameStorage.enterWith(task);
+  invokeCoroutine(task);
 }
 
 /**
