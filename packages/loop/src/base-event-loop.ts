@@ -76,9 +76,21 @@ export const WAIT_IDLE = 3;
 /** The trailing `{ context }` option of `callSoon`, `callSoonThreadsafe`, `callLater` and `callAt`. */
 export type { ContextOption };
 
-/** Python's repr of an async generator; JavaScript's names only the type. */
+/**
+ * Python's repr of an async generator, as far as JavaScript tells: a generator object does not
+ * know its function's name, and there is no address to show.
+ */
 function asyncgenRepr(agen: unknown): string {
-  return Object.prototype.toString.call(agen);
+  return Object.prototype.toString.call(agen) === "[object AsyncGenerator]" ? "<async_generator object>" : String(agen);
+}
+
+/**
+ * Python's `agen.aclose()`: closes the generator; one that yields again while closing (a `yield`
+ * in its `finally`) raises RuntimeError, as Python's does.
+ */
+async function acloseAsyncgen(agen: AsyncGenerator<unknown, unknown, unknown>): Promise<void> {
+  const step = await agen.return(undefined);
+  if (step.done !== true) throw new RuntimeError("async generator ignored GeneratorExit");
 }
 
 function compareTimers(a: TimerHandle, b: TimerHandle): number {
@@ -314,7 +326,7 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
     if (this._asyncgens.size === 0) return;
     const closing = [...this._asyncgens];
     this._asyncgens.clear();
-    const results = await Promise.allSettled(closing.map((agen) => agen.return(undefined)));
+    const results = await Promise.allSettled(closing.map(acloseAsyncgen));
     results.forEach((result, index) => {
       if (result.status === "rejected") {
         this.callExceptionHandler({

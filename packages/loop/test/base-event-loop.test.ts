@@ -984,6 +984,33 @@ describe("BaseEventLoop", () => {
       expect(reported[0]?.asyncgen).toBe(generator);
     });
 
+    // Python 3.13: a generator that yields again in its `finally` while aclose() closes it is
+    // reported: "an error occurred during closing of asynchronous generator <async_generator
+    // object stubborn at 0x…>" with RuntimeError('async generator ignored GeneratorExit').
+    it("reports a generator that yields while closing as ignoring GeneratorExit", async () => {
+      const loop = makeLoop();
+      const reported: ExceptionContext[] = [];
+      loop.setExceptionHandler((_loop, context) => reported.push(context));
+      const log: string[] = [];
+      async function* stubborn(): AsyncGenerator<number> {
+        try {
+          yield 1;
+        } finally {
+          log.push("stubborn finally");
+          yield 2;
+        }
+      }
+      const generator = stubborn();
+      await generator.next();
+      loop._asyncgenFirstiterHook(generator);
+      await loop.runUntilComplete(loop.shutdownAsyncgens());
+      expect(log).toEqual(["stubborn finally"]);
+      expect(reported).toHaveLength(1);
+      expect(reported[0]?.message).toBe("an error occurred during closing of asynchronous generator <async_generator object>");
+      expect(reported[0]?.exception).toBeInstanceOf(RuntimeError);
+      expect((reported[0]?.exception as Error).message).toBe("async generator ignored GeneratorExit");
+    });
+
     it("warns about a generator registered after shutdownAsyncgens", async () => {
       const loop = makeLoop();
       const records = logs();

@@ -36,6 +36,8 @@ export function runCoroutineThreadsafe<T>(coro: Coroutine<T>, loop: AbstractEven
   promise.catch(() => undefined);
   const future = promise as ConcurrentFuture<T>;
   future.cancel = () => {
+    // concurrent.futures.Future.cancel: true again for a cancelled future, false once finished.
+    if (state === "cancelled") return true;
     if (state !== "pending") return false;
     // concurrent.futures.Future.cancel: the future is cancelled at once; _chain_future then
     // cancels the task on its loop (call_soon_threadsafe(source.cancel)).
@@ -57,15 +59,23 @@ export function runCoroutineThreadsafe<T>(coro: Coroutine<T>, loop: AbstractEven
     return value as T;
   };
   loop.callSoonThreadsafe(() => {
-    if (state === "cancelled") return;
     try {
       task = ensureFuture(coro, { loop });
     } catch (error) {
-      state = "finished";
-      failure = error;
-      reject(error);
+      if (state === "pending") {
+        state = "finished";
+        failure = error;
+        reject(error);
+      }
       // CPython re-raises, so the loop's exception handler sees the task factory's error too.
       throw error;
+    }
+    if (state === "cancelled") {
+      // Cancelled before the loop got here: as in CPython's _chain_future, the task is still
+      // made, and the cancel reaches it after its first step (call_soon_threadsafe(source.cancel)).
+      const source = task;
+      loop.callSoonThreadsafe(() => source.cancel());
+      return;
     }
     task.addDoneCallback((done) => {
       if (state !== "pending") return;
