@@ -25,6 +25,7 @@ import type { StreamProtocol } from "./socket-transport.js";
 import { clientTlsOptions, fromTlsError, serverTlsOptions } from "./ssl.js";
 import { repr } from "./internal/repr.js";
 import { checkPortRange } from "./internal/sock-address.js";
+import { formatAddress, translateError } from "./internal/sock-errors.js";
 import type { SSLOption } from "./ssl.js";
 
 /** Options of `loop.createConnection`. */
@@ -78,6 +79,23 @@ function familyNumber(family: number | undefined): 0 | 4 | 6 {
 }
 
 /** Waits for a Node socket's `event`, cancellable: a cancelled wait destroys the socket. */
+/**
+ * A failed TCP connect as Python raises it: `[Errno 111] Connect call failed ('127.0.0.1', 80)`
+ * (an IPv6 address shows as `('::1', 80, 0, 0)`), from the address Node tried.
+ */
+function connectError(error: unknown): unknown {
+  if (!(error instanceof Error)) return fromNodeError(error);
+  const { address, port } = error as { address?: unknown; port?: unknown };
+  if (typeof address !== "string" || typeof port !== "number") return translateError(error);
+  const where = net.isIPv6(address) ? formatAddress([address, port, 0, 0]) : formatAddress([address, port]);
+  return translateError(error, `Connect call failed ${where}`);
+}
+
+/** A failed Unix connect as Python raises it: `[Errno 2] No such file or directory`. */
+function unixConnectError(error: unknown): unknown {
+  return error instanceof Error ? translateError(error) : fromNodeError(error);
+}
+
 async function waitForSocket(loop: AbstractEventLoop, sock: net.Socket, event: string, translate: (error: unknown) => unknown = fromNodeError): Promise<void> {
   const future = loop.createFuture<void>() as Future<void>;
   const onReady = (): void => {
@@ -264,7 +282,7 @@ export async function createConnection<P extends StreamProtocol>(
     }
     raw = net.connect(connectOptions);
     try {
-      await waitForSocket(loop, raw, "connect");
+      await waitForSocket(loop, raw, "connect", connectError);
     } catch (error) {
       // CPython 3.12+: all_errors=True raises every connect error as an ExceptionGroup.
       if (options.allErrors === true && error instanceof OSError) throw new ExceptionGroup("create_connection failed", [error]);
@@ -292,7 +310,7 @@ export async function createUnixConnection<P extends StreamProtocol>(
   if (path !== null) {
     if (sock !== null) throw new RangeError("path and sock can not be specified at the same time");
     raw = net.connect({ path, allowHalfOpen: true });
-    await waitForSocket(loop, raw, "connect");
+    await waitForSocket(loop, raw, "connect", unixConnectError);
   } else {
     if (sock === null) throw new RangeError("no path and sock were specified");
     raw = sock;

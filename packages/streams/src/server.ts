@@ -227,7 +227,9 @@ export class Server implements TransportServer, AsyncContextManager<Server> {
   }
 
   toString(): string {
-    return `<Server sockets=[${this.sockets.map(String).join(", ")}]>`;
+    // Python shows a tuple: `(<...>,)` for one socket.
+    const sockets = this.sockets.map(String);
+    return `<Server sockets=(${sockets.join(", ")}${sockets.length === 1 ? "," : ""})>`;
   }
 
   [Symbol.for("nodejs.util.inspect.custom")](): string {

@@ -15,6 +15,7 @@ import type { TLSSocket } from "node:tls";
 import { OSError, RuntimeError, Transport, _pyTypeName, logger } from "@aio/core";
 import type { AbstractEventLoop, AbstractFuture, LoopInternals } from "@aio/core";
 import { localAddress, peerAddress } from "./internal/addresses.js";
+import type { SocketAddress } from "./internal/addresses.js";
 import { TransportSocket } from "./transport-socket.js";
 import { fromTlsError } from "./ssl.js";
 
@@ -91,11 +92,15 @@ export class SocketTransport extends Transport {
   ) {
     // `extra` may name the addresses itself: Node knows no addresses for Unix sockets, which the
     // caller supplies in Python's shape (client: sockname '', peername path; server: the reverse).
+    const names =
+      "sockname" in extra || "peername" in extra
+        ? { sockname: (extra.sockname ?? null) as SocketAddress | null, peername: (extra.peername ?? null) as SocketAddress | null }
+        : null;
     super({
       peername: peerAddress(sock),
       sockname: localAddress(sock),
       // Python's asyncio.trsock.TransportSocket: a read-only view (family, getsockname, getpeername).
-      socket: new TransportSocket(sock),
+      socket: new TransportSocket(sock, names),
       ...extra,
     });
     this._loop = loop as Loop;

@@ -2,6 +2,7 @@
  * StreamReader: buffered reads of lines, blocks and exact sizes from a connection.
  * Mirrors CPython 3.13 asyncio/streams.py (StreamReader).
  */
+import { AssertionError } from "node:assert";
 import { IncompleteReadError, LimitOverrunError, RuntimeError, _getEventLoop, _pyTypeName } from "@aio/core";
 import type { AbstractEventLoop, Transport } from "@aio/core";
 import { awaitFuture } from "@aio/futures";
@@ -97,9 +98,9 @@ export class StreamReader implements AsyncIterable<Buffer> {
     }
   }
 
-  /** @throws RuntimeError "Transport already set". */
+  /** @throws AssertionError (Node's, from `node:assert`) "Transport already set", as Python's assert. */
   setTransport(transport: Transport): void {
-    if (this._transport !== null) throw new RuntimeError("Transport already set");
+    if (this._transport !== null) throw new AssertionError({ message: "Transport already set" });
     this._transport = transport;
   }
 
@@ -125,10 +126,10 @@ export class StreamReader implements AsyncIterable<Buffer> {
   /**
    * Appends received bytes (copied, as Python's `bytearray.extend`: the caller may reuse `data`);
    * pauses the transport when more than twice the limit is buffered.
-   * @throws RuntimeError "feed_data after feed_eof".
+   * @throws AssertionError (Node's, from `node:assert`) "feed_data after feed_eof", as Python's assert.
    */
   feedData(data: Uint8Array): void {
-    if (this._eof) throw new RuntimeError("feed_data after feed_eof");
+    if (this._eof) throw new AssertionError({ message: "feed_data after feed_eof" });
     if (data.length === 0) return;
     this._feedOwned(Buffer.from(data));
   }
@@ -138,7 +139,7 @@ export class StreamReader implements AsyncIterable<Buffer> {
    * chunk): the transport path then copies each byte only when a read spans chunks. @internal
    */
   _feedOwned(data: Uint8Array): void {
-    if (this._eof) throw new RuntimeError("feed_data after feed_eof");
+    if (this._eof) throw new AssertionError({ message: "feed_data after feed_eof" });
     if (data.length === 0) return;
     this._buffer.push(data);
     this._wakeupWaiter();

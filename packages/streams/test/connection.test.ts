@@ -13,6 +13,7 @@ import {
   createUnixConnection,
   createUnixServer,
   openConnection,
+  openUnixConnection,
   startServer,
   startUnixServer,
 } from "@aio/streams";
@@ -175,6 +176,56 @@ describe("createConnection", () => {
         (caught: unknown) => caught,
       );
       expect(unixError).toBeInstanceOf(OSError);
+    });
+  });
+
+  // Python 3.13 (str of the error):
+  //   ConnectionRefusedError [Errno 111] Connect call failed ('127.0.0.1', PORT)
+  //   FileNotFoundError [Errno 2] No such file or directory
+  //   ConnectionRefusedError [Errno 111] Connection refused    (a stale socket file)
+  it("words connect failures as Python does", async () => {
+    await inLoop(async (loop) => {
+      const caught = (promise: Promise<unknown>): Promise<unknown> => promise.then(() => null, (error: unknown) => error);
+      const port = await unusedPort();
+      const refused = await caught(openConnection("127.0.0.1", port));
+      expect(refused).toBeInstanceOf(ConnectionRefusedError);
+      expect((refused as Error).message).toBe(`[Errno 111] Connect call failed ('127.0.0.1', ${port})`);
+      const missing = await caught(createUnixConnection(loop, () => new MyProto(loop), unixSocketPath()));
+      expect(missing).toBeInstanceOf(FileNotFoundError);
+      expect((missing as Error).message).toBe("[Errno 2] No such file or directory");
+      const stale = unixSocketPath("stale");
+      const server = await startUnixServer(() => undefined, stale, { cleanupSocket: false });
+      server.close();
+      await server.waitClosed();
+      const staleError = await caught(createUnixConnection(loop, () => new MyProto(loop), stale));
+      expect(staleError).toBeInstanceOf(ConnectionRefusedError);
+      expect((staleError as Error).message).toBe("[Errno 111] Connection refused");
+    });
+  });
+
+  // Python 3.13: a Unix connection's get_extra_info('socket') has family 1 and the addresses
+  // `'' '/path'` on the client, `'/path' ''` on the server side.
+  it("gives a Unix connection's TransportSocket the Unix addresses", async () => {
+    await inLoop(async () => {
+      const path = unixSocketPath();
+      const seen: unknown[] = [];
+      const server = await startUnixServer((_reader, writer) => {
+        const sock = writer.getExtraInfo("socket") as { family: number; getsockname(): unknown; getpeername(): unknown };
+        seen.push([sock.family, sock.getsockname(), sock.getpeername()]);
+        writer.close();
+      }, path);
+      try {
+        const [reader, writer] = await openUnixConnection(path);
+        const sock = writer.getExtraInfo("socket") as { family: number; proto: number; getsockname(): unknown; getpeername(): unknown };
+        expect([sock.family, sock.proto, sock.getsockname(), sock.getpeername()]).toEqual([1, 0, "", path]);
+        await reader.read();
+        writer.close();
+        await writer.waitClosed();
+        expect(seen).toEqual([[1, path, ""]]);
+      } finally {
+        server.close();
+        await server.waitClosed();
+      }
     });
   });
 

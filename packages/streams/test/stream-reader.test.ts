@@ -2,6 +2,7 @@ import { IncompleteReadError, LimitOverrunError, RuntimeError, isCancelledError 
 import { newEventLoop } from "@aio/loop";
 import { FlowControlMixin, StreamReader, StreamReaderProtocol } from "@aio/streams";
 import { gather, sleep, wait } from "@aio/tasks";
+import { AssertionError } from "node:assert";
 import { describe, expect, it } from "vitest";
 import { inLoop, runBriefly } from "./support/loop.js";
 
@@ -551,12 +552,14 @@ describe("StreamReader", () => {
     });
   });
 
-  it("raises RuntimeError on feedData after feedEof", async () => {
+  it("raises AssertionError on feedData after feedEof", async () => {
     await inLoop(async () => {
       const stream = new StreamReader();
       stream.feedEof();
-      // Differs from CPython: Python asserts (AssertionError "feed_data after feed_eof"); an
-      // assert has no JS counterpart, so this is the RuntimeError with the same text.
+      // Python asserts: AssertionError "feed_data after feed_eof" (even for b""); here Node's
+      // AssertionError with the same text.
+      expect(() => stream.feedData(b("x"))).toThrow(AssertionError);
+      expect(() => stream.feedData(b(""))).toThrow(new AssertionError({ message: "feed_data after feed_eof" }));
       expect(() => stream.feedData(b("x"))).toThrow("feed_data after feed_eof");
     });
   });
@@ -664,7 +667,7 @@ describe("StreamReader flow control", () => {
       await stream.read(1);
       expect(calls).toEqual(["pause", "resume"]);
       expect(stream._paused).toBe(false);
-      expect(() => stream.setTransport(transport as never)).toThrow("Transport already set");
+      expect(() => stream.setTransport(transport as never)).toThrow(new AssertionError({ message: "Transport already set" }));
     });
   });
 });
