@@ -10,6 +10,7 @@
  */
 import { lookup } from "node:dns/promises";
 import { existsSync, linkSync, lstatSync, renameSync, statSync, unlinkSync } from "node:fs";
+import { Socket as DgramSocket } from "node:dgram";
 import * as net from "node:net";
 import { dirname } from "node:path";
 import * as tls from "node:tls";
@@ -80,12 +81,35 @@ function familyNumber(family: number | undefined): 0 | 4 | 6 {
 
 /** Waits for a Node socket's `event`, cancellable: a cancelled wait destroys the socket. */
 /**
+ * Python's `ValueError('A Stream Socket was expected, got …')` (our RangeError) for a datagram
+ * socket; anything that is no socket at all is a TypeError.
+ */
+function notAStreamSocket(sock: unknown, shown: string): Error {
+  const message = `A Stream Socket was expected, got ${shown}`;
+  return sock instanceof DgramSocket ? new RangeError(message) : new TypeError(message);
+}
+
+/**
  * A failed TCP connect as Python raises it: `[Errno 111] Connect call failed ('127.0.0.1', 80)`
  * (an IPv6 address shows as `('::1', 80, 0, 0)`), from the address Node tried.
  */
-function connectError(error: unknown): unknown {
+function connectError(error: unknown, local: [string, number] | null = null): unknown {
   if (!(error instanceof Error)) return fromNodeError(error);
-  const { address, port } = error as { address?: unknown; port?: unknown };
+  const { address, port, syscall, code } = error as { address?: unknown; port?: unknown; syscall?: unknown; code?: unknown };
+  if (local !== null && (syscall === "bind" || (syscall === "connect" && code === "EADDRNOTAVAIL" && local[1] !== 0))) {
+    // Python binds first and words a failure `error while attempting to bind on address
+    // ('127.0.0.1', 5000): [errno 98] address already in use`. libuv binds with SO_REUSEADDR,
+    // so a local port in use shows only at connect (EADDRNOTAVAIL); Python's bind says EADDRINUSE.
+    const bindError = syscall === "bind" ? translateError(error) : translateError(Object.assign(new Error("address in use"), { code: "EADDRINUSE", errno: -98 }));
+    if (bindError instanceof OSError && bindError.errno !== undefined) {
+      const text = bindError.message.toLowerCase();
+      return new OSError(`[Errno ${bindError.errno}] error while attempting to bind on address ${formatAddress(local)}: ${text}`, {
+        code: bindError.code,
+        errno: bindError.errno,
+        cause: error,
+      });
+    }
+  }
   if (typeof address !== "string" || typeof port !== "number") return translateError(error);
   const where = net.isIPv6(address) ? formatAddress([address, port, 0, 0]) : formatAddress([address, port]);
   return translateError(error, `Connect call failed ${where}`);
@@ -132,7 +156,14 @@ async function makeTransport<P extends StreamProtocol>(
   protocolFactory: ProtocolFactory<P>,
   extra: Record<string, unknown>,
 ): Promise<[Transport, P]> {
-  const protocol = protocolFactory();
+  let protocol: P;
+  try {
+    protocol = protocolFactory();
+  } catch (error) {
+    // Python drops its socket object, which closes it: the peer sees the connection end.
+    sock.destroy();
+    throw error;
+  }
   const waiter = loop.createFuture<void>() as Future<void>;
   const transport = new SocketTransport(loop, sock, protocol, extra, null, waiter);
   try {
@@ -257,7 +288,7 @@ export async function createConnection<P extends StreamProtocol>(
   let raw: net.Socket;
   if (sock !== null) {
     // CPython base_events.py create_connection: only SOCK_STREAM sockets.
-    if (!(sock instanceof net.Socket)) throw new TypeError(`A Stream Socket was expected, got ${repr(sock)}`);
+    if (!(sock instanceof net.Socket)) throw notAStreamSocket(sock, repr(sock));
     raw = sock;
   } else {
     if (host === null && port === null) throw new RangeError("host and port was not specified and no sock specified");
@@ -282,7 +313,7 @@ export async function createConnection<P extends StreamProtocol>(
     }
     raw = net.connect(connectOptions);
     try {
-      await waitForSocket(loop, raw, "connect", connectError);
+      await waitForSocket(loop, raw, "connect", (error) => connectError(error, localAddr));
     } catch (error) {
       // CPython 3.12+: all_errors=True raises every connect error as an ExceptionGroup.
       if (options.allErrors === true && error instanceof OSError) throw new ExceptionGroup("create_connection failed", [error]);
@@ -327,7 +358,7 @@ export async function connectAcceptedSocket<P extends StreamProtocol>(
   sock: net.Socket,
   options: { ssl?: SSLOption; sslHandshakeTimeout?: number | null; sslShutdownTimeout?: number | null } = {},
 ): Promise<[Transport, P]> {
-  if (!(sock instanceof net.Socket)) throw new TypeError(`A Stream Socket was expected, got ${String(sock)}`);
+  if (!(sock instanceof net.Socket)) throw notAStreamSocket(sock, String(sock));
   checkTimeouts(Boolean(options.ssl), options);
   let stream: net.Socket = sock;
   let extra: Record<string, unknown> = {};
@@ -396,7 +427,7 @@ async function listen(loop: AbstractEventLoop, server: net.Server, options: net.
 function listeningHandle(sock: net.Server, backlog: number): net.ListenOptions {
   // CPython base_events.py create_server: a socket that cannot listen is not a stream socket.
   const given: unknown = sock;
-  if (!(given instanceof net.Server) && !(given instanceof net.Socket)) throw new TypeError(`A Stream Socket was expected, got ${repr(given)}`);
+  if (!(given instanceof net.Server) && !(given instanceof net.Socket)) throw notAStreamSocket(given, repr(given));
   const handle = (sock as net.Server & { _handle?: object | null })._handle;
   if (!(sock instanceof net.Server) || handle === null || handle === undefined) {
     throw new TypeError(`A listening net.Server was expected for sock, got ${repr(sock)}`);

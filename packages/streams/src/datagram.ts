@@ -79,6 +79,8 @@ export class UDPTransport extends DatagramTransport {
   _lowWater = 16 * 1024;
   /** @internal */
   _protocolPaused = false;
+  /** The socket's descriptor when the transport was made (Python keeps it for the repr). @internal */
+  _fd: number;
 
   /** @internal */
   constructor(loop: AbstractEventLoop, sock: dgram.Socket, protocol: DatagramProtocolLike, address: [string, number] | null, waiter: Future<void> | null) {
@@ -92,6 +94,8 @@ export class UDPTransport extends DatagramTransport {
     }
     super({ sockname: addressTuple(local.address, local.port, local.family), peername: peer, socket: sock });
     this._connected = peer !== null;
+    const fd = (sock as unknown as { _handle?: { fd?: unknown } | null })._handle?.fd;
+    this._fd = typeof fd === "number" ? fd : -1;
     this._loop = loop as Loop;
     this._sock = sock;
     this._protocol = protocol;
@@ -148,6 +152,8 @@ export class UDPTransport extends DatagramTransport {
   /**
    * Sends one datagram to `addr` (or the connected peer).
    * @throws TypeError for non-bytes; RangeError for an address other than the connected one.
+   * Without an address on an unconnected endpoint, the transport closes with a TypeError (a
+   * fatal write error, as in Python).
    */
   override sendto(data: Uint8Array, addr: [string, number] | null = null): void {
     if (!(data instanceof Uint8Array)) {
@@ -162,6 +168,20 @@ export class UDPTransport extends DatagramTransport {
     if (this._connLost > 0) {
       if (this._connLost >= 5) logger.warning("socket.send() raised exception.");
       this._connLost += 1;
+      return;
+    }
+    if (addr === null && this._address === null) {
+      // CPython: `sock.sendto(data, None)` raises TypeError inside sendto's try, a fatal write
+      // error: reported, and the transport closes with it.
+      const family = this._sock.address().family === "IPv6" ? "AF_INET6" : "AF_INET";
+      const error = new TypeError(`sendto(): ${family} address must be tuple, not NoneType`);
+      this._loop.callExceptionHandler({
+        message: "Fatal write error on datagram transport",
+        exception: error,
+        transport: this,
+        protocol: this._protocol,
+      });
+      this._forceClose(error);
       return;
     }
     const size = data.length + 8;
@@ -179,7 +199,6 @@ export class UDPTransport extends DatagramTransport {
       }
     };
     if (addr === null) {
-      if (this._address === null) throw new RangeError("a destination address is required (the socket is not connected)");
       this._sock.send(data, done);
     } else {
       this._sock.send(data, addr[1], addr[0], done);
@@ -216,6 +235,24 @@ export class UDPTransport extends DatagramTransport {
     } catch {
       // Already closed by Node: connectionLost is scheduled either way.
     }
+  }
+
+  /** Python's repr: `<UDPTransport fd=7 read=polling write=<idle, bufsize=0>>`. */
+  override toString(): string {
+    const info = [this.constructor.name];
+    const fd = (this._sock as unknown as { _handle?: { fd?: unknown } | null })._handle?.fd;
+    if (this._lostScheduled) info.push("closed");
+    else if (this._closing) info.push("closing");
+    info.push(`fd=${typeof fd === "number" ? fd : this._fd}`);
+    if (!this._lostScheduled && !this._loop.isClosed()) {
+      info.push(`read=${this._closing ? "idle" : "polling"}`);
+      info.push(`write=<${this._bufferSize > 0 ? "polling" : "idle"}, bufsize=${this._bufferSize}>`);
+    }
+    return `<${info.join(" ")}>`;
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
   }
 
   /** @internal */

@@ -84,10 +84,13 @@ export class Server implements TransportServer, AsyncContextManager<Server> {
     try {
       protocol = this._protocolFactory();
     } catch (error) {
-      this._loop.callExceptionHandler({
-        message: "Error on transport creation for incoming connection",
-        exception: error,
-      });
+      // CPython _accept_connection2 reports this in debug mode only; the client sees the close.
+      if (this._loop.getDebug()) {
+        this._loop.callExceptionHandler({
+          message: "Error on transport creation for incoming connection",
+          exception: error,
+        });
+      }
       sock.destroy();
       return;
     }

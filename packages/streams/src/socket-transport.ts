@@ -79,6 +79,8 @@ export class SocketTransport extends Transport {
   _readClosed = false;
   /** @internal */
   _readingStarted = false;
+  /** The socket's descriptor when the transport was made (Python keeps it for the repr). @internal */
+  _fd = -1;
 
   /** @internal */
   constructor(
@@ -105,6 +107,7 @@ export class SocketTransport extends Transport {
     });
     this._loop = loop as Loop;
     this._sock = sock;
+    this._fd = socketFd(sock);
     this._protocol = protocol;
     this._server = server;
     server?._attach(this);
@@ -194,17 +197,8 @@ export class SocketTransport extends Transport {
   _deliverBuffered(protocol: Required<Pick<StreamProtocol, "getBuffer" | "bufferUpdated">>, data: Buffer): void {
     let offset = 0;
     while (offset < data.length && this._connLost === 0) {
-      let buffer: Uint8Array;
-      try {
-        const given = protocol.getBuffer(data.length - offset);
-        // Python: `len(None)` raises TypeError there; a missing buffer is the same failed call.
-        if (given === null) throw new TypeError("object of type 'NoneType' has no len()");
-        buffer = given;
-        if (buffer.length === 0) throw new RuntimeError("get_buffer() returned an empty buffer");
-      } catch (error) {
-        this._fatalError(error, "Fatal error: protocol.get_buffer() call failed.");
-        return;
-      }
+      const buffer = this._getBuffer(protocol, data.length - offset);
+      if (buffer === null) return;
       const n = Math.min(buffer.length, data.length - offset);
       buffer.set(data.subarray(offset, offset + n));
       offset += n;
@@ -217,6 +211,23 @@ export class SocketTransport extends Transport {
     }
   }
 
+  /**
+   * `protocol.getBuffer(sizehint)` with Python's checks; null after a fatal error (the call
+   * failed, or gave no or an empty buffer). @internal
+   */
+  _getBuffer(protocol: Required<Pick<StreamProtocol, "getBuffer">>, sizehint: number): Uint8Array | null {
+    try {
+      const given = protocol.getBuffer(sizehint);
+      // Python: `len(None)` raises TypeError there; a missing buffer is the same failed call.
+      if (given === null) throw new TypeError("object of type 'NoneType' has no len()");
+      if (given.length === 0) throw new RuntimeError("get_buffer() returned an empty buffer");
+      return given;
+    } catch (error) {
+      this._fatalError(error, "Fatal error: protocol.get_buffer() call failed.");
+      return null;
+    }
+  }
+
   /** @internal */
   readonly _onEnd = (): void => {
     this._loop._callSoon(this._deliverEof, [], null);
@@ -225,6 +236,12 @@ export class SocketTransport extends Transport {
   /** @internal */
   readonly _deliverEof = (): void => {
     if (this._readClosed || this._connLost > 0) return;
+    const protocol = this._protocol;
+    if (protocol.getBuffer !== undefined && protocol.bufferUpdated !== undefined && protocol.dataReceived === undefined) {
+      // CPython asks a BufferedProtocol for a buffer before every read, the one that finds EOF
+      // included (with Python's size hint, -1).
+      if (this._getBuffer(protocol as Required<Pick<StreamProtocol, "getBuffer">>, -1) === null) return;
+    }
     let keepOpen: boolean | void;
     try {
       keepOpen = this._protocol.eofReceived?.();
@@ -476,20 +493,35 @@ export class SocketTransport extends Transport {
     }
   }
 
+  /**
+   * Python's repr: `<SocketTransport fd=7 read=polling write=<idle, bufsize=0>>`, `closing`
+   * while closing, and `<SocketTransport closed fd=7>` once the connection is lost.
+   */
   override toString(): string {
     const info = [this.constructor.name];
-    if (this._sock.destroyed) info.push("closed");
+    const closed = this._sock.destroyed;
+    if (closed) info.push("closed");
     else if (this._closing) info.push("closing");
-    const peer = this._extra.peername;
-    if (Array.isArray(peer)) info.push(`peer=${peer.join(":")}`);
-    info.push(`read=${this._paused ? "paused" : "polling"}`);
-    info.push(`write=<bufsize=${this.getWriteBufferSize()}>`);
+    info.push(`fd=${this._fd}`);
+    // Python shows the polling state only while the loop is open.
+    if (!closed && !this._loop.isClosed()) {
+      info.push(`read=${this._paused || this._readClosed || !this._readingStarted ? "idle" : "polling"}`);
+      const size = this.getWriteBufferSize();
+      info.push(`write=<${size > 0 ? "polling" : "idle"}, bufsize=${size}>`);
+    }
     return `<${info.join(" ")}>`;
   }
 
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();
   }
+}
+
+/** The OS descriptor of a Node socket (over TLS, of the socket underneath), or -1. */
+function socketFd(sock: Socket): number {
+  const holder = sock as unknown as { _handle?: { fd?: unknown } | null; _parent?: { _handle?: { fd?: unknown } | null } | null };
+  const fd = holder._handle?.fd ?? holder._parent?._handle?.fd;
+  return typeof fd === "number" && fd >= 0 ? fd : -1;
 }
 
 /** TLS information Python's SSL transport exposes through `getExtraInfo`. @internal */

@@ -18,7 +18,7 @@ import {
   startUnixServer,
 } from "@aio/streams";
 import type { Server, StreamReader, StreamWriter } from "@aio/streams";
-import { sleep } from "@aio/tasks";
+import { sleep, waitFor } from "@aio/tasks";
 import { beforeAll, describe, expect, it } from "vitest";
 import { captureExceptions, hasIPv6, inLoop, makeCertificate, runUntil, unixSocketPath, unusedPort } from "./support/loop.js";
 import type { Pems } from "./support/loop.js";
@@ -200,6 +200,81 @@ describe("createConnection", () => {
       const staleError = await caught(createUnixConnection(loop, () => new MyProto(loop), stale));
       expect(staleError).toBeInstanceOf(ConnectionRefusedError);
       expect((staleError as Error).message).toBe("[Errno 111] Connection refused");
+    });
+  });
+
+  // Python 3.13 (a local port held by another connection):
+  //   OSError 98 [Errno 98] error while attempting to bind on address ('127.0.0.1', LPORT): [errno 98] address already in use
+  it("words a local address in use as Python's bind error", async () => {
+    await inLoop(async (loop) => {
+      const other = await startServer((_reader, writer) => writer.close(), "127.0.0.1", 0);
+      const target = await startServer(() => undefined, "127.0.0.1", 0);
+      const holder = net.connect((other.sockets[0]!.getsockname() as [string, number])[1], "127.0.0.1");
+      try {
+        await new Promise((resolve) => holder.once("connect", resolve));
+        const lport = holder.localPort!;
+        const error = await createConnection(loop, () => new MyBaseProto(loop), ...(target.sockets[0]!.getsockname() as [string, number]), {
+          localAddr: ["127.0.0.1", lport],
+        }).then(() => null, (caught: unknown) => caught);
+        expect(error).toBeInstanceOf(OSError);
+        expect((error as OSError).errno).toBe(98);
+        expect((error as Error).message).toBe(`[Errno 98] error while attempting to bind on address ('127.0.0.1', ${lport}): [errno 98] address already in use`);
+      } finally {
+        holder.destroy();
+        target.close();
+        other.close();
+        await target.waitClosed();
+        await other.waitClosed();
+      }
+    });
+  });
+
+  // Python 3.13: a client protocol factory that raises leaves no socket behind (the server sees
+  // `eof` and `lost None`); a server-side one that raises is reported only in debug mode.
+  it("closes the socket when a protocol factory raises", async () => {
+    await inLoop(async (loop) => {
+      const events: string[] = [];
+      const reported: unknown[] = [];
+      loop.setExceptionHandler((_loop, context) => reported.push(context.message));
+      const server = await createServer(loop, () => {
+        const proto = new MyBaseProto(loop);
+        proto.eofReceived = () => void events.push("server eof");
+        const lost = proto.connectionLost.bind(proto);
+        proto.connectionLost = (exc: unknown) => {
+          events.push(`server lost ${exc === null || exc === undefined ? "None" : (exc as Error).message}`);
+          lost(exc);
+        };
+        return proto;
+      }, "127.0.0.1", 0);
+      const [host, port] = server.sockets[0]!.getsockname() as [string, number];
+      const error = await createConnection(loop, () => {
+        throw new RangeError("no protocol");
+      }, host, port).then(() => null, (caught: unknown) => caught);
+      expect((error as Error).message).toBe("no protocol");
+      await runUntil(() => events.length === 2);
+      expect(events).toEqual(["server eof", "server lost None"]);
+      server.close();
+      await server.waitClosed();
+
+      let calls = 0;
+      const failing = await createServer(loop, () => {
+        calls += 1;
+        throw new RangeError("no protocol");
+      }, "127.0.0.1", 0);
+      const [fhost, fport] = failing.sockets[0]!.getsockname() as [string, number];
+      const client = new MyBaseProto(loop);
+      await createConnection(loop, () => client, fhost, fport);
+      await waitFor(client.done!, 5);
+      expect(calls).toBe(1);
+      expect(reported).toEqual([]);
+      loop.setDebug(true);
+      const debugClient = new MyBaseProto(loop);
+      await createConnection(loop, () => debugClient, fhost, fport);
+      await waitFor(debugClient.done!, 5);
+      loop.setDebug(false);
+      expect(reported).toEqual(["Error on transport creation for incoming connection"]);
+      failing.close();
+      await failing.waitClosed();
     });
   });
 

@@ -9,6 +9,43 @@ const AF_INET = 2;
 const AF_INET6 = 10;
 const AF_UNIX = 1;
 
+describe("UDPTransport.sendto without an address", () => {
+  // Python 3.13 (unconnected endpoint, `t.sendto(b"x")`): the handler gets "Fatal write error on
+  // datagram transport" with TypeError('sendto(): AF_INET address must be tuple, not NoneType'),
+  // sendto returns, the transport is closing and connection_lost gets that TypeError.
+  it("closes an unconnected endpoint with Python's TypeError", async () => {
+    await inLoop(async (loop) => {
+      const reported: [unknown, unknown][] = [];
+      loop.setExceptionHandler((_loop, context) => reported.push([context.message, context.exception]));
+      let lost: unknown = "not yet";
+      class Proto extends MyDatagramProto {
+        override connectionLost(exc: unknown): void {
+          super.connectionLost(exc);
+          lost = exc;
+        }
+      }
+      const [transport] = await createDatagramEndpoint(loop, () => new Proto(loop), { localAddr: ["127.0.0.1", 0] });
+      expect(transport.sendto(Buffer.from("x"))).toBeUndefined();
+      expect(transport.isClosing()).toBe(true);
+      expect(reported).toHaveLength(1);
+      expect(reported[0]![0]).toBe("Fatal write error on datagram transport");
+      expect(reported[0]![1]).toEqual(new TypeError("sendto(): AF_INET address must be tuple, not NoneType"));
+      await runUntil(() => lost !== "not yet");
+      expect(lost).toBe(reported[0]![1]);
+      // Python's repr once the connection is lost: `<_SelectorDatagramTransport closed fd=N>`.
+      expect(String(transport)).toMatch(/^<UDPTransport closed fd=\d+>$/);
+    });
+  });
+
+  it("shows Python's repr while open", async () => {
+    await inLoop(async (loop) => {
+      const [transport] = await createDatagramEndpoint(loop, () => new MyDatagramProto(loop), { localAddr: ["127.0.0.1", 0] });
+      expect(String(transport)).toMatch(/^<UDPTransport fd=\d+ read=polling write=<idle, bufsize=0>>$/);
+      transport.close();
+    });
+  });
+});
+
 describe("createDatagramEndpoint", () => {
   // mirrors test_events.py::test_create_datagram_endpoint
   // mirrors test_events.py::test_create_datagram_endpoint_ipv6

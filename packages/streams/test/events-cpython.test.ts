@@ -165,7 +165,7 @@ describe("createConnection", () => {
     await inLoop(async (loop) => {
       const sock = udpSocket();
       const error = await rejection(createConnection(loop, () => new MyProto(loop), null, null, { sock: sock as never }));
-      expect(error).toBeInstanceOf(TypeError);
+      expect(error).toBeInstanceOf(RangeError); // Python: ValueError
       expect((error as Error).message).toMatch(/^A Stream Socket was expected, got /);
     });
   });
@@ -306,7 +306,7 @@ describe("createServer", () => {
   it("refuses a datagram socket", async () => {
     await inLoop(async (loop) => {
       const error = await rejection(createServer(loop, () => new MyProto(loop), null, null, { sock: udpSocket() as never }));
-      expect(error).toBeInstanceOf(TypeError);
+      expect(error).toBeInstanceOf(RangeError); // Python: ValueError
       expect((error as Error).message).toMatch(/^A Stream Socket was expected, got /);
     });
   });

@@ -622,7 +622,8 @@ describe("SocketTransport with a BufferedProtocol", () => {
       await pr.lost;
       // A one-byte buffer (CPython's test buffer) takes one byte per call.
       expect(Buffer.from(pr.received).toString()).toBe("hello");
-      expect(pr.events).toEqual(["made", ...Array<string[]>(5).fill(["get_buffer", "buffer_updated:1"]).flat(), "eof", "lost"]);
+      // CPython asks for a buffer before the read that finds EOF too.
+      expect(pr.events).toEqual(["made", ...Array<string[]>(5).fill(["get_buffer", "buffer_updated:1"]).flat(), "get_buffer", "eof", "lost"]);
       expect(pr.lostWith).toBeNull();
       expect(tr.isClosing()).toBe(true);
     });
@@ -641,7 +642,7 @@ describe("SocketTransport with a BufferedProtocol", () => {
       peer.sock.end("hi");
       await runUntil(() => pr.events.includes("eof"));
       await runBriefly(10);
-      expect(pr.events).toEqual(["made", "get_buffer", "buffer_updated:2", "eof"]);
+      expect(pr.events).toEqual(["made", "get_buffer", "buffer_updated:2", "get_buffer", "eof"]);
       expect(tr.isClosing()).toBe(false);
       tr.write(Buffer.from("after"));
       tr.close();
@@ -721,7 +722,7 @@ describe("SocketTransport with a BufferedProtocol", () => {
       const [, pr, peer] = await connectedPair(loop, () => new Bad(loop));
       peer.sock.end();
       await pr.lost;
-      expect(pr.events).toEqual(["made", "eof", "lost"]);
+      expect(pr.events).toEqual(["made", "get_buffer", "eof", "lost"]);
       expect(pr.lostWith).toBe(error);
       expect(messages.map((context: ExceptionContext) => context.message)).toEqual(["Fatal error: protocol.eof_received() call failed."]);
     });
@@ -966,7 +967,8 @@ describe("loop socket transports (BaseSelectorEventLoop)", () => {
     });
     const tr = transport as SocketTransport | null;
     expect(tr).not.toBeNull();
-    expect(tr!.toString()).toMatch(/^<SocketTransport (closed )?peer=127\.0\.0\.1:\d+ read=polling write=<bufsize=0>>$/);
+    // Python: `<_SelectorSocketTransport fd=N>` (no polling state once the loop is closed).
+    expect(tr!.toString()).toMatch(/^<SocketTransport (closed )?fd=\d+>$/);
     tr!.abort();
   });
 
