@@ -17,27 +17,11 @@ import type { BaseEventLoop } from "@aio/loop";
 import { AF_INET, socket } from "@aio/streams";
 import type { AioSocket, Server, TransportSocket, UDPTransport } from "@aio/streams";
 import { createTask, shield, sleep, waitFor } from "@aio/tasks";
+import { b, pyBytes, pyType, runProgram, sameAddress } from "./support/parity.js";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { inLoop, runUntil, unixSocketPath, unusedPort } from "./support/loop.js";
+import { runUntil, unixSocketPath, unusedPort } from "./support/loop.js";
 
 type Address = [string, number];
-
-const sameAddress = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
-
-/** Python's repr of bytes: b'..' with \\n, \\r, \\t, \\\\ and \\xNN escapes. */
-function pyBytes(data: Uint8Array): string {
-  let out = "b'";
-  for (const byte of data) {
-    if (byte === 0x5c) out += "\\\\";
-    else if (byte === 0x27) out += "\\'";
-    else if (byte === 0x0a) out += "\\n";
-    else if (byte === 0x0d) out += "\\r";
-    else if (byte === 0x09) out += "\\t";
-    else if (byte >= 0x20 && byte < 0x7f) out += String.fromCharCode(byte);
-    else out += `\\x${byte.toString(16).padStart(2, "0")}`;
-  }
-  return `${out}'`;
-}
 
 /** Python's str() of what a program prints: booleans, None and bytes as Python shows them. */
 function show(value: unknown): string {
@@ -66,13 +50,6 @@ function pyList(items: readonly unknown[]): string {
   return `[${items.map(pyRepr).join(", ")}]`;
 }
 
-/** Python's `type(x).__name__` for an error (JS classes mapped back to Python's). */
-function pyType(error: unknown): string {
-  if (error instanceof RangeError) return "ValueError";
-  if (error instanceof Error) return error.name;
-  return typeof error;
-}
-
 /** Python's repr() of an exception, or None. */
 function pyError(error: unknown): string {
   if (error === null || error === undefined) return "None";
@@ -80,16 +57,7 @@ function pyError(error: unknown): string {
 }
 
 /** Runs `body` as the main task of a fresh loop and returns the lines it printed. */
-async function program(body: (print: (...parts: unknown[]) => void, loop: BaseEventLoop) => Promise<void>): Promise<string[]> {
-  const lines: string[] = [];
-  const print = (...parts: unknown[]): void => {
-    lines.push(parts.map(show).join(" "));
-  };
-  await inLoop((loop) => body(print, loop), 8_000);
-  return lines;
-}
-
-const b = (text: string): Buffer => Buffer.from(text, "latin1");
+const program = (body: (print: (...parts: unknown[]) => void, loop: BaseEventLoop) => Promise<void>): Promise<string[]> => runProgram(show, body);
 
 /** The port a server listens on (never printed). */
 const portOf = (server: Server): number => (server.sockets[0]!.getsockname() as Address)[1];

@@ -25,25 +25,11 @@ import type { Future } from "@aio/futures";
 import { AF_INET, AF_INET6, AF_UNIX, SOCK_STREAM, StreamReader, openConnection, openUnixConnection, startServer, startUnixServer } from "@aio/streams";
 import type { StreamReader as Reader, Server, StreamWriter } from "@aio/streams";
 import { createTask, sleep } from "@aio/tasks";
+import { b, pyBytes, pyType, runProgram, sameAddress } from "./support/parity.js";
 import { describe, expect, it } from "vitest";
-import { hasIPv6, inLoop, unixSocketPath } from "./support/loop.js";
+import { hasIPv6, unixSocketPath } from "./support/loop.js";
 
 type Address = [string, number];
-
-/** Python's repr of bytes: b'..' with \\n, \\r, \\t, \\\\ and \\xNN escapes. */
-function pyBytes(data: Uint8Array): string {
-  let out = "b'";
-  for (const byte of data) {
-    if (byte === 0x5c) out += "\\\\";
-    else if (byte === 0x27) out += "\\'";
-    else if (byte === 0x0a) out += "\\n";
-    else if (byte === 0x0d) out += "\\r";
-    else if (byte === 0x09) out += "\\t";
-    else if (byte >= 0x20 && byte < 0x7f) out += String.fromCharCode(byte);
-    else out += `\\x${byte.toString(16).padStart(2, "0")}`;
-  }
-  return `${out}'`;
-}
 
 /** Python's str() of what a program prints: booleans, None, bytes and lists as Python shows them. */
 function show(value: unknown): string {
@@ -54,15 +40,6 @@ function show(value: unknown): string {
   if (typeof value === "string" || typeof value === "number") return String(value);
   if (Array.isArray(value)) return `[${value.map(show).join(", ")}]`;
   return JSON.stringify(value);
-}
-
-const sameAddress = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
-
-/** Python's `type(x).__name__` for an error (JS classes mapped back to Python's). */
-function pyType(error: unknown): string {
-  if (error instanceof RangeError) return "ValueError";
-  if (error instanceof Error) return error.name;
-  return typeof error;
 }
 
 /** Python's repr() of an exception with one (or no) string argument. */
@@ -95,16 +72,7 @@ function norm(text: string): string {
 }
 
 /** Runs `body` as the main task of a fresh loop and returns the lines it printed. */
-async function program(body: (print: (...parts: unknown[]) => void) => Promise<void>): Promise<string[]> {
-  const lines: string[] = [];
-  const print = (...parts: unknown[]): void => {
-    lines.push(parts.map(show).join(" "));
-  };
-  await inLoop(() => body(print), 8_000);
-  return lines;
-}
-
-const b = (text: string): Buffer => Buffer.from(text, "latin1");
+const program = (body: (print: (...parts: unknown[]) => void) => Promise<void>): Promise<string[]> => runProgram(show, body);
 
 /** The port a server listens on (never printed). */
 const portOf = (server: Server): number => (server.sockets[0]!.getsockname() as Address)[1];

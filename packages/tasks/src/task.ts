@@ -194,8 +194,10 @@ export class Task<T = unknown> extends Future<T> implements AwaitingTask, TaskFr
     startTask(this);
   }
 
+  /** Sets the name: Python's `str(value)`, so null reads `None`. */
   setName(value: unknown): void {
-    this._name = String(value);
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- Python's str(name) of any value.
+    this._name = value === null || value === undefined ? "None" : String(value);
   }
 
   /** @throws RuntimeError always: a task's result comes from its coroutine. */

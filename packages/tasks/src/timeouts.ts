@@ -12,7 +12,7 @@
  * TimeoutError into that error's implicit `__context__` chain; JavaScript has no implicit
  * chaining to walk, so that error goes through unchanged (see README).
  */
-import { CancelledError, RuntimeError, TimeoutError, asyncWith, getRunningLoop } from "@aio/core";
+import { CancelledError, RuntimeError, TimeoutError, _pyNumberRepr, asyncWith, getRunningLoop } from "@aio/core";
 import type { AbstractEventLoop, AbstractHandle, AsyncContextManager } from "@aio/core";
 import { currentTask } from "./task.js";
 import type { Task } from "./task.js";
@@ -132,7 +132,7 @@ export class Timeout implements AsyncContextManager<Timeout> {
 
 /** Python's repr of a float: `10.0`, not JavaScript's `10`. */
 function pythonFloatRepr(value: number): string {
-  return Number.isInteger(value) ? value.toFixed(1) : String(value);
+  return Number.isInteger(value) ? value.toFixed(1) : _pyNumberRepr(value);
 }
 
 function checkWhen(when: unknown): void {

@@ -177,6 +177,9 @@ describe("Task", () => {
     expect(t.getName()).toBe("123456789");
     t.setName(new Set([6]));
     expect(t.getName()).toBe("[object Set]");
+    // Python's str(None).
+    t.setName(null);
+    expect(t.getName()).toBe("None");
     await loop.runUntilComplete(t);
   });
 

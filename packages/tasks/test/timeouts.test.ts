@@ -448,6 +448,12 @@ describe("timeout", () => {
         expect(String(cm)).toBe("<Timeout [active] when=10.0>");
         cm.reschedule(10.12345);
         expect(String(cm)).toBe("<Timeout [active] when=10.123>");
+        // Python 3.13: `when=inf` / `when=-inf` for infinite deadlines.
+        cm.reschedule(Infinity);
+        expect(String(cm)).toBe("<Timeout [active] when=inf>");
+      });
+      await asyncWith(timeout(Infinity), async (cm) => {
+        expect(String(cm)).toBe("<Timeout [active] when=inf>");
       });
     });
   });
