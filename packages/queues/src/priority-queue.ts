@@ -40,7 +40,7 @@ export class PriorityQueue<T = unknown> extends Queue<T> {
   constructor(maxsize?: number | PriorityQueueOptions<T>, options: PriorityQueueOptions<T> = {}) {
     const merged: PriorityQueueOptions<T> =
       maxsize !== null && typeof maxsize === "object" ? maxsize : { ...options, maxsize: maxsize ?? options.maxsize };
-    parseMaxsize(new.target.name, merged, ["maxsize", "comparator"]);
+    parseMaxsize(merged, ["maxsize", "comparator"]);
     super(merged.maxsize);
     const comparator = merged.comparator;
     if (comparator !== undefined && typeof comparator !== "function") {

@@ -23,11 +23,12 @@ export interface QueueOptions {
 }
 
 /** Reads `maxsize` from the positional or options form and validates it. @internal */
-export function parseMaxsize(cls: string, maxsize: unknown, allowed: readonly string[]): number {
+export function parseMaxsize(maxsize: unknown, allowed: readonly string[]): number {
   let given = maxsize;
   if (given !== null && typeof given === "object" && !Array.isArray(given)) {
     for (const name of Object.keys(given)) {
-      if (!allowed.includes(name)) throw new TypeError(`${cls}.__init__() got an unexpected keyword argument '${name}'`);
+      // Python names Queue.__init__ for every subclass (they inherit it).
+      if (!allowed.includes(name)) throw new TypeError(`Queue.__init__() got an unexpected keyword argument '${name}'`);
     }
     given = (given as QueueOptions).maxsize;
   }
@@ -70,7 +71,7 @@ export class Queue<T = unknown> extends _LoopBoundMixin implements AsyncIterable
    */
   constructor(maxsize?: number | QueueOptions) {
     super();
-    this._maxsize = parseMaxsize(new.target.name, maxsize, ["maxsize"]);
+    this._maxsize = parseMaxsize(maxsize, ["maxsize"]);
     this._finished.set();
     this._init(this._maxsize);
   }

@@ -119,6 +119,10 @@ describe("Queue", () => {
     expect(() => new Queue({ loop: null } as never)).toThrow(
       new TypeError("Queue.__init__() got an unexpected keyword argument 'loop'"),
     );
+    // Python: the subclasses inherit Queue.__init__, and the message names it.
+    for (const Cls of [PriorityQueue, LifoQueue]) {
+      expect(() => new Cls({ loop: null } as never)).toThrow(new TypeError("Queue.__init__() got an unexpected keyword argument 'loop'"));
+    }
   });
 
   // mirrors test_queues.py::QueuePutTests::test_float_maxsize

@@ -17,10 +17,33 @@ import { Lock } from "./lock.js";
 import { _LoopBoundMixin } from "./mixins.js";
 import { checkOptionNames, describeValue, isOptionsObject } from "./internal/arguments.js";
 
+/**
+ * What a Condition needs of its lock: Python's Condition takes any object with `locked`,
+ * `acquire` and `release` (a Lock, or a Semaphore, as CPython allows).
+ */
+export interface LockLike {
+  locked(): boolean;
+  acquire(): Promise<unknown>;
+  release(): void;
+}
+
 /** Options of the {@link Condition} constructor. */
 export interface ConditionOptions {
   /** The lock to share; a new Lock when omitted or null. */
-  lock?: Lock | null;
+  lock?: LockLike | null;
+}
+
+function isLockLike(value: unknown): value is LockLike {
+  if (value === null || typeof value !== "object") return false;
+  const lock = value as Record<string, unknown>;
+  return typeof lock.locked === "function" && typeof lock.acquire === "function" && typeof lock.release === "function";
+}
+
+/** Python's truth value: empty strings, arrays, Maps and Sets are false, as `[]`, `{}` and `set()` are. */
+function pyTruthy(value: unknown): boolean {
+  if (Array.isArray(value) || typeof value === "string") return value.length > 0;
+  if (value instanceof Map || value instanceof Set) return value.size > 0;
+  return Boolean(value);
 }
 
 /**
@@ -34,12 +57,15 @@ export interface ConditionOptions {
  */
 export class Condition extends _LoopBoundMixin implements AsyncContextManager<void> {
   /** @internal */
-  readonly _lock: Lock;
+  readonly _lock: LockLike;
   /** Futures of the tasks blocked in `wait`, oldest first. @internal */
   _waiters: _Deque<Future<boolean>> = new _Deque();
 
-  /** @throws TypeError when `lock` is not a Lock, or for an unknown option such as `loop`. */
-  constructor(lock?: Lock | null | ConditionOptions) {
+  /**
+   * @throws TypeError when `lock` has no `locked`/`acquire`/`release` methods, or for an unknown
+   * option such as `loop`.
+   */
+  constructor(lock?: LockLike | null | ConditionOptions) {
     super();
     let given: unknown = lock;
     if (isOptionsObject(lock)) {
@@ -48,7 +74,7 @@ export class Condition extends _LoopBoundMixin implements AsyncContextManager<vo
     }
     if (given === undefined || given === null) {
       this._lock = new Lock();
-    } else if (given instanceof Lock) {
+    } else if (isLockLike(given)) {
       this._lock = given;
     } else {
       throw new TypeError(`\`lock\` must be a Lock, got ${describeValue(given)}`);
@@ -62,7 +88,7 @@ export class Condition extends _LoopBoundMixin implements AsyncContextManager<vo
 
   /** Acquires the underlying lock (see {@link Lock.acquire}). */
   acquire(): Promise<true> {
-    return this._lock.acquire();
+    return this._lock.acquire() as Promise<true>;
   }
 
   /**
@@ -118,13 +144,14 @@ export class Condition extends _LoopBoundMixin implements AsyncContextManager<vo
   }
 
   /**
-   * Waits until `predicate()` is truthy, and resolves to its value.
+   * Waits until `predicate()` is true in Python's sense (an empty array, string, Map or Set is
+   * not), and resolves to its value.
    * @throws RuntimeError "cannot wait on un-acquired lock" if it must wait without the lock held.
    * @see https://docs.python.org/3/library/asyncio-sync.html#asyncio.Condition.wait_for
    */
   async waitFor<R>(predicate: () => R): Promise<R> {
     let result = predicate();
-    while (!result) {
+    while (!pyTruthy(result)) {
       await this.wait();
       result = predicate();
     }
@@ -164,13 +191,14 @@ export class Condition extends _LoopBoundMixin implements AsyncContextManager<vo
   }
 
   /** `async with cond`: acquires the lock; the value is undefined. */
-  aenter(): Promise<void> {
-    return this._lock.aenter();
+  async aenter(): Promise<void> {
+    await this._lock.acquire();
   }
 
   /** `async with cond`: releases the lock. */
-  aexit(error?: unknown): Promise<void> {
-    return this._lock.aexit(error);
+  aexit(_error?: unknown): Promise<void> {
+    this._lock.release();
+    return Promise.resolve();
   }
 
   override toString(): string {

@@ -1,7 +1,7 @@
 export { Lock } from "./lock.js";
 export { Event } from "./event.js";
 export { Condition } from "./condition.js";
-export type { ConditionOptions } from "./condition.js";
+export type { ConditionOptions, LockLike } from "./condition.js";
 export { Semaphore, BoundedSemaphore } from "./semaphore.js";
 export type { SemaphoreOptions } from "./semaphore.js";
 export { Barrier } from "./barrier.js";

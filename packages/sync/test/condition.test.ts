@@ -5,7 +5,7 @@ import { newEventLoop } from "@aio/loop";
 import { createTask, sleep, timeout, waitFor } from "@aio/tasks";
 import type { Task } from "@aio/tasks";
 import type { Future } from "@aio/futures";
-import { Condition, Lock } from "@aio/sync";
+import { Condition, Lock, Semaphore } from "@aio/sync";
 import { inLoop } from "./support/loop.js";
 import { RGX_REPR } from "./support/repr.js";
 
@@ -297,6 +297,28 @@ describe("Condition", () => {
   it("rejects a lock that is not a Lock", () => {
     expect(() => new Condition(new Date() as unknown as Lock)).toThrow(TypeError);
     expect(() => new Condition(42 as unknown as Lock)).toThrow(new TypeError("`lock` must be a Lock, got 42"));
+  });
+
+  // Python 3.13: Condition(Semaphore(1)) works (`<Condition [locked]> True` inside `async with`),
+  // and wait_for waits while the predicate gives an empty list:
+  //   after first pred False 1 / result [1] 2
+  it("takes any lock with locked/acquire/release, and tests predicates with Python's truth", async () => {
+    await inLoop(async () => {
+      const cond = new Condition(new Semaphore(1));
+      await asyncWith(cond, async () => {
+        expect([String(cond), cond.locked()]).toEqual(["<Condition [locked]>", true]);
+      });
+      expect(cond.locked()).toBe(false);
+
+      const lockCond = new Condition();
+      let calls = 0;
+      const waiter = createTask(() => asyncWith(lockCond, () => lockCond.waitFor(() => (++calls === 1 ? [] : [1]))));
+      await sleep(0);
+      expect([waiter.done(), calls]).toEqual([false, 1]);
+      await asyncWith(lockCond, async () => lockCond.notify());
+      expect(await waiter).toEqual([1]);
+      expect(calls).toBe(2);
+    });
   });
 
   // mirrors test_locks.py::ConditionTests::test_ambiguous_loops
