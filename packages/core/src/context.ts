@@ -246,7 +246,7 @@ export class ContextVar<T> {
    */
   reset(token: Token<T>): void {
     if (!(token instanceof Token)) {
-      throw new TypeError(`expected an instance of Token, got ${String(token)}`);
+      throw new TypeError(`expected an instance of Token, got ${repr(token)}`);
     }
     if (token._used) throw new RuntimeError(`${String(token)} has already been used once`);
     if (token.var !== this) throw new RangeError(`${String(token)} was created by a different ContextVar`);

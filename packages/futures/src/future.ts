@@ -428,7 +428,10 @@ export class Future<T = unknown> implements AbstractFuture<T> {
       // would have taken; running in none, a `set` inside the callback would leak into the
       // loop's context.
       if (context === null && contextVarsTouched) context = new Context();
-      this._loop._callSoon(entry as (...args: never[]) => unknown, [this], context);
+      const handle = this._loop._callSoon(entry as (...args: never[]) => unknown, [this], context);
+      // Python's call_soon records where a debug-mode handle was made (here: where the future completed).
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- only the identity is used: the stack is cut above it
+      if (this._loop._debug) (handle as { _sourceTraceback?: string })._sourceTraceback = captureStack(this._runCallback);
     } else {
       (entry as FutureWaiter)._futureDone(this);
     }
@@ -502,7 +505,12 @@ export function setResultUnlessCancelled<T>(future: Future<T>, result: T): void 
 
 /** Python's `reprlib.repr`-like short repr of a value. @internal */
 export function reprValue(value: unknown): string {
-  return reprLimited(value, 6);
+  return reprLimited(value, 6, true);
+}
+
+/** Python's full `repr()` of a value (no reprlib cuts): lists, dicts (plain objects, Maps), strings. @internal */
+export function reprFull(value: unknown): string {
+  return reprLimited(value, Infinity, false);
 }
 
 /** Items shown before "..." (reprlib's maxlist/maxset, maxdict). */
@@ -512,7 +520,7 @@ const MAX_ENTRIES = 4;
 function reprItems(items: Iterable<unknown>, max: number, show: (item: unknown) => string): string {
   const parts: string[] = [];
   for (const item of items) {
-    if (parts.length === max) {
+    if (parts.length >= max) {
       parts.push("...");
       break;
     }
@@ -521,26 +529,34 @@ function reprItems(items: Iterable<unknown>, max: number, show: (item: unknown) 
   return parts.join(", ");
 }
 
-/** reprlib.repr: arrays, Sets and Maps as Python's list, set and dict, nested at most `level` deep. */
-function reprLimited(value: unknown, level: number): string {
+/**
+ * reprlib.repr (`limited`): arrays, Sets and Maps (and plain objects, Python's dicts) as Python's
+ * list, set and dict, nested at most `level` deep; or Python's full repr when not `limited`.
+ */
+function reprLimited(value: unknown, level: number, limited: boolean): string {
+  const maxItems = limited ? MAX_ITEMS : Infinity;
+  const maxEntries = limited ? MAX_ENTRIES : Infinity;
+  const inner = (item: unknown): string => reprLimited(item, level - 1, limited);
   if (Array.isArray(value)) {
-    return level <= 0 ? "[...]" : `[${reprItems(value, MAX_ITEMS, (item) => reprLimited(item, level - 1))}]`;
+    return level <= 0 ? "[...]" : `[${reprItems(value, maxItems, inner)}]`;
   }
   if (value instanceof Set) {
     if (value.size === 0) return "set()";
-    return level <= 0 ? "{...}" : `{${reprItems(value, MAX_ITEMS, (item) => reprLimited(item, level - 1))}}`;
+    return level <= 0 ? "{...}" : `{${reprItems(value, maxItems, inner)}}`;
   }
-  if (value instanceof Map) {
+  const entries =
+    value instanceof Map ? value.entries() : isPlainObject(value) ? Object.entries(value).values() : null;
+  if (entries !== null) {
     return level <= 0
       ? "{...}"
-      : `{${reprItems(value, MAX_ENTRIES, (entry) => {
+      : `{${reprItems(entries, maxEntries, (entry) => {
           const [key, item] = entry as [unknown, unknown];
-          return `${reprLimited(key, level - 1)}: ${reprLimited(item, level - 1)}`;
+          return `${inner(key)}: ${inner(item)}`;
         })}}`;
   }
   if (value === null || value === undefined) return "None";
-  if (typeof value === "string") return reprString(value);
-  if (value instanceof Error) return `${value.name}(${value.message ? `'${value.message}'` : ""})`;
+  if (typeof value === "string") return limited ? reprString(value) : _pyStrRepr(value);
+  if (value instanceof Error) return `${value.name}(${value.message ? _pyStrRepr(value.message) : ""})`;
   if (typeof value === "function") return `<function ${value.name || "<anonymous>"}>`;
   if (typeof value === "object") {
     // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a custom toString is the object's repr; the default is replaced below.
@@ -554,12 +570,25 @@ function reprLimited(value: unknown, level: number): string {
   return String(value);
 }
 
+/** A plain object (Python's dict) without a `toString` of its own (which would be its repr). */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== "object") return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return false;
+  const toString = (value as { toString?: unknown }).toString;
+  return toString === undefined || toString === Object.prototype.toString;
+}
+
 /** reprlib's maxstring: a longer string keeps its ends around "...". */
 const MAX_STRING = 30;
 
-/** reprlib.Repr.repr_str: the repr of the text's two ends, cut to keep the quotes. */
+/**
+ * reprlib.Repr.repr_str: the repr of the first `maxstring` characters; when that is longer than
+ * `maxstring` (quotes and escapes count), the repr of the text's two ends, cut to keep the quotes.
+ */
 function reprString(text: string): string {
-  if (text.length <= MAX_STRING) return _pyStrRepr(text);
+  const whole = _pyStrRepr(text.slice(0, MAX_STRING));
+  if (whole.length <= MAX_STRING) return whole;
   const head = Math.floor((MAX_STRING - 3) / 2);
   const tail = MAX_STRING - 3 - head;
   const shown = _pyStrRepr(text.slice(0, head) + text.slice(text.length - tail));

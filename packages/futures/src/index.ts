@@ -6,6 +6,7 @@ export {
   Settler,
   setResultUnlessCancelled,
   reprValue,
+  reprFull,
   captureStack,
   loopMismatchError,
 } from "./future.js";

@@ -11,6 +11,7 @@ describe("@aio/futures exports", () => {
         "captureStack",
         "isFuture",
         "loopMismatchError",
+        "reprFull",
         "reprValue",
         "setResultUnlessCancelled",
         "settle",

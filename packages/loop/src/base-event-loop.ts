@@ -54,7 +54,7 @@ import type {
   ReadyHandle,
   TaskFactory,
 } from "@aio/core";
-import { Future, captureStack, isFuture, reprValue, wrapFuture } from "@aio/futures";
+import { Future, captureStack, isFuture, reprFull, reprValue, wrapFuture } from "@aio/futures";
 import { Handle, TimerHandle } from "./handles.js";
 import { formatExceptionContext } from "./internal/exception-context.js";
 import { checkCallback, splitContextOption } from "./internal/callbacks.js";
@@ -279,6 +279,8 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
       }
       this.stop();
     };
+    // Reprs name the callback as Python's: `cb=[_run_until_complete_cb()]`.
+    Object.defineProperty(done, "name", { value: "_run_until_complete_cb" });
     target.addDoneCallback(done);
     try {
       await this.runForever();
@@ -803,7 +805,7 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
   /** Sets the handler `callExceptionHandler` uses (null: the default). */
   setExceptionHandler(handler: ExceptionHandler | null): void {
     if (handler !== null && typeof handler !== "function") {
-      throw new TypeError(`A callable object or None is expected, got ${String(handler)}`);
+      throw new TypeError(`A callable object or None is expected, got ${reprFull(handler)}`);
     }
     this._exceptionHandler = handler;
   }
@@ -910,7 +912,8 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
   }
 
   toString(): string {
-    return `<${this.constructor.name} running=${this._running} closed=${this._closed} debug=${this._debug}>`;
+    const py = (flag: boolean): string => (flag ? "True" : "False");
+    return `<${this.constructor.name} running=${py(this._running)} closed=${py(this._closed)} debug=${py(this._debug)}>`;
   }
 
   [Symbol.for("nodejs.util.inspect.custom")](): string {

@@ -3,7 +3,7 @@
  * Mirrors CPython 3.13 asyncio/events.py (Handle, TimerHandle).
  */
 import type { AbstractHandle, AbstractTimerHandle, Context, ExceptionContext } from "@aio/core";
-import { contextVarsTouched, currentContext } from "@aio/core";
+import { _pyNumberRepr, contextVarsTouched, currentContext } from "@aio/core";
 import { formatCallbackSource } from "./internal/format.js";
 
 /**
@@ -173,7 +173,7 @@ export class TimerHandle extends Handle implements AbstractTimerHandle {
 
   override _reprInfo(): string[] {
     const info = super._reprInfo();
-    info.splice(this._cancelled ? 2 : 1, 0, `when=${this._when}`);
+    info.splice(this._cancelled ? 2 : 1, 0, `when=${_pyNumberRepr(this._when)}`);
     return info;
   }
 }

@@ -602,7 +602,7 @@ describe("BaseEventLoop", () => {
       loop.setDebug(true);
       loop.close();
       expect(records).toEqual([
-        { level: "debug", message: "Close <EventLoop running=false closed=false debug=true>", error: undefined },
+        { level: "debug", message: "Close <EventLoop running=False closed=False debug=True>", error: undefined },
       ]);
     });
   });
@@ -1027,7 +1027,7 @@ describe("BaseEventLoop", () => {
   describe("toString", () => {
     it("shows running, closed and debug", () => {
       const loop = makeLoop();
-      expect(String(loop)).toBe("<EventLoop running=false closed=false debug=false>");
+      expect(String(loop)).toBe("<EventLoop running=False closed=False debug=False>");
     });
   });
 });

@@ -140,6 +140,8 @@ export class Task<T = unknown> extends Future<T> implements AwaitingTask, TaskFr
     if (options.eagerStart === true && this._loop.isRunning()) {
       // Python's __eager_start: the first step runs now, inside the caller's step.
       startCoroutine(this);
+      // Python's __eager_start: a task done after its eager step lets its coroutine go.
+      if (this._state !== 0) this._coro = null;
       // A coroutine that neither finished nor suspended on the loop is still settling in promise
       // jobs (an async function's result is only readable asynchronously): until it does, a
       // cancel() from outside is held back (see `cancel`).
@@ -165,7 +167,10 @@ export class Task<T = unknown> extends Future<T> implements AwaitingTask, TaskFr
     return this;
   }
 
-  /** The coroutine thunk (kept once the task is done, as in CPython). */
+  /**
+   * The coroutine thunk (kept once the task is done, as in CPython; null for an eager task that
+   * finished within its first step, as Python's `__eager_start` drops it).
+   */
   getCoro(): Coroutine<T> | null {
     return this._coro;
   }
@@ -370,7 +375,7 @@ export class Task<T = unknown> extends Future<T> implements AwaitingTask, TaskFr
   /** The coroutine returned `value`. @internal */
   _finish(value: T): void {
     // A settling eager task finished: Python's was done before any cancel() held meanwhile.
-    if (eagerSettling.size > 0) takeHeldCancels(this);
+    if (eagerSettling.size > 0) finishEagerStep(this);
     if (this._state !== 0) {
       reportAlreadyDone(this, null, value);
       this._afterDone();
@@ -389,7 +394,7 @@ export class Task<T = unknown> extends Future<T> implements AwaitingTask, TaskFr
   /** The coroutine threw `error`. @internal */
   _fail(error: unknown): void {
     // A settling eager task finished: Python's was done before any cancel() held meanwhile.
-    if (eagerSettling.size > 0) takeHeldCancels(this);
+    if (eagerSettling.size > 0) finishEagerStep(this);
     if (this._state !== 0) {
       reportAlreadyDone(this, null, error);
       this._afterDone();
@@ -450,6 +455,16 @@ function takeHeldCancels(task: Task<unknown>): { msg: unknown; count: number } |
   eagerSettling.delete(task);
   if (held !== null) task._numCancelsRequested -= held.count;
   return held;
+}
+
+/**
+ * A settling eager task ends within its first step: the held cancels are dropped, and, as
+ * Python's `__eager_start` does for a task done after its eager step, the coroutine is let go.
+ */
+function finishEagerStep(task: Task<unknown>): void {
+  if (!eagerSettling.has(task)) return;
+  takeHeldCancels(task);
+  task._coro = null;
 }
 
 /** The settling eager task suspended: the held cancels land now, as on a suspended Python task. */

@@ -1,21 +1,11 @@
 /** Text of the default exception handler. Mirrors CPython 3.13 BaseEventLoop.default_exception_handler. */
 import type { ExceptionContext } from "@aio/core";
+import { reprFull } from "@aio/futures";
 import { toText } from "./format.js";
 
+/** Python's `{value!r}`: full reprs; objects with a Python-shaped `toString()` (handles, futures, tasks) show it. */
 function repr(value: unknown): string {
-  if (value === null || value === undefined) return "None";
-  if (typeof value === "string") return `'${value}'`;
-  if (typeof value === "object" || typeof value === "function") {
-    const text = toText(value);
-    if (text !== "[object Object]") return text;
-    try {
-      return JSON.stringify(value);
-    } catch {
-      // A cyclic object has no JSON form; its class name is the best short description.
-      return `<${value.constructor?.name ?? "object"}>`;
-    }
-  }
-  return toText(value);
+  return reprFull(value);
 }
 
 /** The log text (message, then `key: value` lines in sorted key order) and the exception to append. */

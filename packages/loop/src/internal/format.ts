@@ -1,4 +1,5 @@
 /** Formatting of callbacks for reprs and log lines. Mirrors CPython 3.13 asyncio/format_helpers.py. */
+import { reprValue } from "@aio/futures";
 
 /**
  * `String(value)` for any value: objects that matter here (handles, futures, tasks, loops) carry
@@ -8,15 +9,9 @@ export function toText(value: unknown): string {
   return String(value);
 }
 
+/** An argument as Python's format_helpers shows it: `reprlib.repr(arg)`. */
 function formatArg(value: unknown): string {
-  if (value === null || value === undefined) return "None";
-  if (typeof value === "string") return `'${value.length > 40 ? `${value.slice(0, 37)}...` : value}'`;
-  if (typeof value === "function") return value.name || "<anonymous>";
-  if (typeof value === "object") {
-    const text = toText(value);
-    return text === "[object Object]" ? `<${value.constructor?.name ?? "object"}>` : text;
-  }
-  return toText(value);
+  return reprValue(value);
 }
 
 /**
