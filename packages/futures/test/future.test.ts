@@ -1,3 +1,4 @@
+import { globalLoopStandIn } from "@aio-tools/test-support";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   CancelledError,
@@ -12,13 +13,8 @@ import { Future, isFuture, setResultUnlessCancelled } from "../src/index.js";
 import { asLoop, flushPromises, newTestLoop, runBriefly, runUntilComplete } from "./support/test-loop.js";
 import type { TestLoop } from "./support/test-loop.js";
 
-// Python's "current event loop" (set_event_loop) for the *_use_global_loop tests: @aio/policy
-// registers such a getter; without one set, the lookup fails as with no loop at all.
-let globalLoop: AbstractEventLoop | null = null;
-_registerEventLoopGetter(() => {
-  if (globalLoop === null) throw new RuntimeError("no running event loop");
-  return globalLoop;
-});
+// Python's "current event loop" (set_event_loop) for the *_use_global_loop ports.
+const setGlobalLoop = globalLoopStandIn<AbstractEventLoop>(_registerEventLoopGetter, () => new RuntimeError("no running event loop"));
 
 function firstCb(): void {}
 function lastCb(): void {}
@@ -29,7 +25,6 @@ beforeEach(() => {
   loop = newTestLoop();
 });
 afterEach(() => {
-  globalLoop = null;
   loop.close();
 });
 
@@ -99,7 +94,7 @@ describe("Future", () => {
 
   // mirrors test_futures.py::test_constructor_use_global_loop
   it("binds to the current (policy) loop when none runs", () => {
-    globalLoop = asLoop(loop);
+    setGlobalLoop(asLoop(loop));
     const f = new Future();
     expect(f._loop).toBe(loop);
     expect(f.getLoop()).toBe(loop);

@@ -2,6 +2,7 @@
  * The rest of CPython 3.13 test_asyncio/test_futures.py that future.test.ts and wrap-future.test.ts
  * do not already cover: copying a finished source's state, and wrapFuture on the current loop.
  */
+import { globalLoopStandIn } from "@aio-tools/test-support";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { InvalidStateError, RuntimeError, _registerEventLoopGetter } from "@aio/core";
 import type { AbstractEventLoop } from "@aio/core";
@@ -11,20 +12,14 @@ import { asLoop, newTestLoop, runBriefly } from "./support/test-loop.js";
 import type { TestLoop } from "./support/test-loop.js";
 import { ConcurrentFuture } from "./support/concurrent-future.js";
 
-// Python's "current event loop" (set_event_loop) for the *_use_global_loop test: @aio/policy
-// registers such a getter; without one set, the lookup fails as with no loop at all.
-let globalLoop: AbstractEventLoop | null = null;
-_registerEventLoopGetter(() => {
-  if (globalLoop === null) throw new RuntimeError("no running event loop");
-  return globalLoop;
-});
+// Python's "current event loop" (set_event_loop) for the *_use_global_loop ports.
+const setGlobalLoop = globalLoopStandIn<AbstractEventLoop>(_registerEventLoopGetter, () => new RuntimeError("no running event loop"));
 
 let loop: TestLoop;
 beforeEach(() => {
   loop = newTestLoop();
 });
 afterEach(() => {
-  globalLoop = null;
   loop.close();
 });
 
@@ -88,7 +83,7 @@ describe("wrapFuture (CPython test_futures.py)", () => {
 
   // mirrors test_futures.py::test_wrap_future_use_global_loop
   it("binds to the current (policy) loop when none runs", async () => {
-    globalLoop = asLoop(loop);
+    setGlobalLoop(asLoop(loop));
     const f1 = new ConcurrentFuture<string>();
     const f2 = wrapFuture(f1) as Future<string>;
     expect(f2._loop).toBe(loop);

@@ -3,33 +3,24 @@
  * elsewhere in this package: a StreamReader or StreamReaderProtocol made outside a running loop
  * binds to the current loop that `set_event_loop()` installed.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { globalLoopStandIn } from "@aio-tools/test-support";
+import { describe, expect, it } from "vitest";
 import { RuntimeError, _registerEventLoopGetter } from "@aio/core";
 import type { AbstractEventLoop } from "@aio/core";
 import { newEventLoop } from "@aio/loop";
 import { StreamReader, StreamReaderProtocol } from "@aio/streams";
 
-// Python's "current event loop" (set_event_loop) for the *_use_global_loop tests: @aio/policy
-// registers such a getter; without one set, the lookup fails as with no loop at all.
-let globalLoop: AbstractEventLoop | null = null;
-_registerEventLoopGetter(() => {
-  if (globalLoop === null) throw new RuntimeError("no running event loop");
-  return globalLoop;
-});
-
-afterEach(() => {
-  // Python: self.addCleanup(asyncio.set_event_loop, None).
-  globalLoop = null;
-});
+// Python's "current event loop" (set_event_loop) for the *_use_global_loop ports.
+const setGlobalLoop = globalLoopStandIn<AbstractEventLoop>(_registerEventLoopGetter, () => new RuntimeError("no running event loop"));
 
 /** Runs `body` with a new loop set as the current one (not running), then closes the loop. */
 function withCurrentLoop(body: (loop: AbstractEventLoop) => void): void {
   const loop = newEventLoop();
   try {
-    globalLoop = loop;
+    setGlobalLoop(loop);
     body(loop);
   } finally {
-    globalLoop = null;
+    setGlobalLoop(null);
     loop.close();
   }
 }

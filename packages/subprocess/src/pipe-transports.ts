@@ -325,6 +325,10 @@ export class WritePipeTransport extends WriteTransport {
       return;
     }
     this._pipe.end();
+    // CPython _UnixWritePipeTransport.write_eof: with nothing buffered, connection_lost is
+    // scheduled at once (call_soon), not when the OS reports the pipe closed, so a drain() after
+    // close() sees the lost connection one iteration later.
+    if (this._pipe.writableLength === 0) this._loop.callSoon(() => this._connectionLost(null));
   }
 
   override abort(): void {

@@ -46,6 +46,24 @@ describe("createSubprocessExec", () => {
     });
   });
 
+  // Python 3.13 (cat; communicate(b"in"); stdin.write(b"late"); await stdin.drain()), every run:
+  //   (b'in', None) / ConnectionResetError Connection lost / True 0
+  // communicate() closed stdin with nothing buffered: its connection is lost one iteration later.
+  it("loses stdin's connection right after communicate() closed it", async () => {
+    await inLoop(async () => {
+      for (let round = 0; round < 20; round++) {
+        const proc = track(await createSubprocessExec(...PROGRAM_CAT, { stdin: PIPE, stdout: PIPE }));
+        const [out, err] = await proc.communicate(Buffer.from("in"));
+        expect([Buffer.from(out!).toString(), err]).toEqual(["in", null]);
+        proc.stdin!.write(Buffer.from("late"));
+        const error = await proc.stdin!.drain().then(() => null, (caught: unknown) => caught);
+        expect(error).toBeInstanceOf(ConnectionResetError);
+        expect((error as Error).message).toBe("Connection lost");
+        expect([proc.stdin!.isClosing(), proc.returncode]).toEqual([true, 0]);
+      }
+    });
+  });
+
   // mirrors test_subprocess.py::test_kill
   it("kill() ends the process with -SIGKILL", async () => {
     await inLoop(async () => {

@@ -3,29 +3,21 @@
  * not already cover: gather and shield on the current (policy) loop, Task as a Future subclass, and
  * a task awaiting a Future subclass whose `getLoop` fails.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { globalLoopStandIn } from "@aio-tools/test-support";
+import { describe, expect, it } from "vitest";
 import { RuntimeError, _registerEventLoopGetter } from "@aio/core";
 import type { AbstractEventLoop } from "@aio/core";
 import { Future } from "@aio/futures";
 import { Task, createEagerTaskFactory, gather, shield, sleep } from "../src/index.js";
 import { makeLoop, makeVirtualLoop, runBriefly } from "./support/loop.js";
 
-// Python's "current event loop" (set_event_loop) for the *_use_global_loop tests: @aio/policy
-// registers such a getter; without one set, the lookup fails as with no loop at all.
-let globalLoop: AbstractEventLoop | null = null;
-_registerEventLoopGetter(() => {
-  if (globalLoop === null) throw new RuntimeError("no running event loop");
-  return globalLoop;
-});
-afterEach(() => {
-  globalLoop = null;
-});
-
+// Python's "current event loop" (set_event_loop) for the *_use_global_loop ports.
+const setGlobalLoop = globalLoopStandIn<AbstractEventLoop>(_registerEventLoopGetter, () => new RuntimeError("no running event loop"));
 describe("gather", () => {
   // mirrors test_tasks.py::FutureGatherTests::test_constructor_empty_sequence_use_global_loop
   it("binds an empty gather to the current (policy) loop when none runs", async () => {
     const loop = makeLoop();
-    globalLoop = loop;
+    setGlobalLoop(loop);
     const fut = gather() as Future<unknown[]>;
     expect(fut).toBeInstanceOf(Future);
     expect(fut._loop).toBe(loop);
@@ -37,7 +29,7 @@ describe("gather", () => {
   // mirrors test_tasks.py::CoroutineGatherTests::test_constructor_use_global_loop
   it("wraps coroutines in tasks of the current (policy) loop when none runs", async () => {
     const loop = makeLoop();
-    globalLoop = loop;
+    setGlobalLoop(loop);
     const coro = async (): Promise<string> => "abc";
     const fut = gather(coro, async () => "def") as Future<unknown[]>;
     expect(fut._loop).toBe(loop);
@@ -49,7 +41,7 @@ describe("shield", () => {
   // mirrors test_tasks.py::test_shield_coroutine_use_global_loop
   it("wraps a coroutine in a task of the current (policy) loop when none runs", async () => {
     const loop = makeLoop();
-    globalLoop = loop;
+    setGlobalLoop(loop);
     const outer = shield(async () => 42) as Future<number>;
     expect(outer._loop).toBe(loop);
     expect(await loop.runUntilComplete(outer)).toBe(42);
