@@ -51,6 +51,17 @@ function addressTuple(address: string, port: number, family: string): [string, n
 }
 
 /**
+ * The OS descriptor of a bound dgram socket, or -1. Node keeps the handle in the socket's state
+ * (reading `socket._handle` is deprecated, DEP0112, and warns).
+ */
+function dgramFd(sock: dgram.Socket): number {
+  const key = Object.getOwnPropertySymbols(sock).find((symbol) => symbol.description === "state symbol");
+  const state = key === undefined ? undefined : (sock as unknown as Record<symbol, { handle?: { fd?: unknown } | null } | undefined>)[key];
+  const fd = state?.handle?.fd;
+  return typeof fd === "number" && fd >= 0 ? fd : -1;
+}
+
+/**
  * A UDP endpoint.
  * @see https://docs.python.org/3/library/asyncio-protocol.html#datagram-transports
  */
@@ -94,8 +105,7 @@ export class UDPTransport extends DatagramTransport {
     }
     super({ sockname: addressTuple(local.address, local.port, local.family), peername: peer, socket: sock });
     this._connected = peer !== null;
-    const fd = (sock as unknown as { _handle?: { fd?: unknown } | null })._handle?.fd;
-    this._fd = typeof fd === "number" ? fd : -1;
+    this._fd = dgramFd(sock);
     this._loop = loop as Loop;
     this._sock = sock;
     this._protocol = protocol;
@@ -240,10 +250,9 @@ export class UDPTransport extends DatagramTransport {
   /** Python's repr: `<UDPTransport fd=7 read=polling write=<idle, bufsize=0>>`. */
   override toString(): string {
     const info = [this.constructor.name];
-    const fd = (this._sock as unknown as { _handle?: { fd?: unknown } | null })._handle?.fd;
     if (this._lostScheduled) info.push("closed");
     else if (this._closing) info.push("closing");
-    info.push(`fd=${typeof fd === "number" ? fd : this._fd}`);
+    info.push(`fd=${this._fd}`);
     if (!this._lostScheduled && !this._loop.isClosed()) {
       info.push(`read=${this._closing ? "idle" : "polling"}`);
       info.push(`write=<${this._bufferSize > 0 ? "polling" : "idle"}, bufsize=${this._bufferSize}>`);
