@@ -445,7 +445,6 @@ describe("connections on 127.0.0.1 (CPython 3.13 parity)", () => {
   // handler: read() to EOF, close, wait_closed. Client: close(); drain() -> ConnectionResetError
   // ('Connection lost',); wait_closed() twice; read() b''; a second client sends EOF (write_eof),
   // reads the server's EOF, readline() b'', readexactly(1) -> IncompleteReadError(b'', 1);
-  // half-closed: is_closing() False until close()
   it("fails drain with 'Connection lost' after close and reads EOF as b''", async () => {
     const lines = await program(async (print) => {
       const server = await startServer(async (reader, writer) => {
@@ -485,7 +484,9 @@ describe("connections on 127.0.0.1 (CPython 3.13 parity)", () => {
         if (!(error instanceof IncompleteReadError)) throw error;
         print("readexactly", error.partial, error.expected);
       }
-      print("half-closed by peer, is_closing", w2.isClosing());
+      // Not printed: is_closing() here. Python keeps the transport open until close(); Node closes
+      // a socket whose both directions ended by itself, so ours may already be closing (streams
+      // README, "Differences from Python": "Once both directions have ended ...").
       w2.close();
       await w2.waitClosed();
       print("closed", w2.isClosing());
@@ -495,7 +496,7 @@ describe("connections on 127.0.0.1 (CPython 3.13 parity)", () => {
     expect(lines).toEqual([
       "closing True", "drain ConnectionResetError ('Connection lost',)", "wait_closed True", "wait_closed twice ok",
       "read after close b'' True", "drain again ConnectionResetError ('Connection lost',)", "peer eof read b'' True",
-      "readline at eof b''", "readexactly b'' 1", "half-closed by peer, is_closing False", "closed True",
+      "readline at eof b''", "readexactly b'' 1", "closed True",
     ]);
   });
 
