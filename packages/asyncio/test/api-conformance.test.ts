@@ -956,7 +956,7 @@ describe("API.md @aio/loop", () => {
 
   it("loop.getaddrinfo resolves 127.0.0.1 to (family, type, proto, canonname, sockaddr) tuples", async () => {
     await run(async () => {
-      const infos = (await ioLoop().getaddrinfo("127.0.0.1", 80, { type: asyncio.SOCK_STREAM })) as asyncio.AddrInfo[];
+      const infos = (await ioLoop().getaddrinfo("127.0.0.1", 80, { type: asyncio.SOCK_STREAM }));
       expect(infos.length).toBeGreaterThan(0);
       const [family, , , , sockaddr] = infos[0] as unknown as [number, number, number, string, [string, number]];
       expect(family).toBe(asyncio.AF_INET);
@@ -973,10 +973,10 @@ describe("API.md @aio/loop", () => {
           received.setResult(Buffer.from(data).toString());
         }
       }
-      const server = (await loop.createServer(() => new Echo(), "127.0.0.1", 0)) as asyncio.Server;
+      const server = (await loop.createServer(() => new Echo(), "127.0.0.1", 0));
       try {
         const port = (server.sockets[0]?.getsockname() as [string, number])[1];
-        const [transport] = (await loop.createConnection(() => new asyncio.Protocol(), "127.0.0.1", port)) as [asyncio.Transport, asyncio.Protocol];
+        const [transport] = await loop.createConnection(() => new asyncio.Protocol(), "127.0.0.1", port);
         transport.write(Buffer.from("ping"));
         expect(await asyncio.waitFor(received, 5)).toBe("ping");
         transport.close();

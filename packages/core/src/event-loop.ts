@@ -87,11 +87,19 @@ export interface ContextOption {
 }
 
 /**
+ * The loop's I/O methods with their types, declared by the packages that implement them through
+ * module augmentation (@aio/streams: network and sockets; @aio/subprocess: processes and pipes).
+ * Empty until one of them is imported.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging from @aio/streams and @aio/subprocess
+export interface LoopIOMethods {}
+
+/**
  * Python's `asyncio.AbstractEventLoop`. The I/O methods are implemented by @aio/streams and
- * @aio/subprocess and merged into this interface by those packages.
+ * @aio/subprocess and merged into this interface by those packages ({@link LoopIOMethods}).
  * @see https://docs.python.org/3/library/asyncio-eventloop.html
  */
-export interface AbstractEventLoop {
+export interface AbstractEventLoop extends LoopIOMethods {
   runForever(): Promise<void>;
   runUntilComplete<T>(future: PromiseLike<T> | Coroutine<T>): Promise<T>;
   stop(): void;

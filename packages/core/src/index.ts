@@ -54,6 +54,7 @@ export { asyncWith, enter } from "./async-context.js";
 export type { AsyncContextManager } from "./async-context.js";
 export type {
   AbstractEventLoop,
+  LoopIOMethods,
   AbstractFuture,
   AbstractHandle,
   AbstractTimerHandle,

@@ -50,6 +50,7 @@ import type {
   ExceptionContext,
   ExceptionHandler,
   Executor,
+  LoopIOMethods,
   LoopInternals,
   ReadyHandle,
   TaskFactory,
@@ -923,8 +924,8 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
 
 
 // Declaration merging: the delegating I/O methods are installed on the prototype at load time.
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging -- the I/O methods are added at runtime by installIOMethods
-export interface BaseEventLoop extends IOMethods {}
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the I/O methods are added at runtime by installIOMethods
+export interface BaseEventLoop extends IOMethods, LoopIOMethods {}
 installIOMethods(BaseEventLoop.prototype);
 
 /** Shared default of `createTask`'s options (read only). */

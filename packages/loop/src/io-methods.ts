@@ -8,7 +8,7 @@
  * throws a RuntimeError that names the package.
  */
 import { _loopMethod } from "@aio/core";
-import type { AbstractEventLoop } from "@aio/core";
+import type { AbstractEventLoop, LoopIOMethods } from "@aio/core";
 
 /** Loop I/O method names and the package that provides each. */
 export const IO_METHODS = {
@@ -155,8 +155,11 @@ export type IOMethodName = keyof typeof IO_METHODS;
 /** A loop I/O method as seen before its package refines the types. */
 export type IOMethod = (...args: unknown[]) => unknown;
 
-/** The I/O methods every loop has (their types are refined by @aio/streams and @aio/subprocess). */
-export type IOMethods = { [K in IOMethodName]: IOMethod };
+/**
+ * The I/O methods every loop has, untyped: those whose package is imported are typed by it
+ * through {@link LoopIOMethods} instead.
+ */
+export type IOMethods = { [K in Exclude<IOMethodName, keyof LoopIOMethods>]: IOMethod };
 
 /** Defines the delegating I/O methods on `prototype`. @internal */
 export function installIOMethods(prototype: object): void {

@@ -73,7 +73,7 @@ describe("createConnection", () => {
           () => loop.createConnection(() => new MyProto(loop), ...address(tcp)),
           () => loop.createUnixConnection(() => new MyProto(loop), path),
         ]) {
-          const [tr, pr] = (await connect()) as [Transport, MyProto];
+          const [tr, pr] = (await connect());
           expect(tr).toBeInstanceOf(Transport);
           expect(pr).toBeInstanceOf(MyProto);
           expect(pr.transport).toBe(tr);
@@ -471,7 +471,7 @@ describe("createServer", () => {
   it("serves a protocol on 0.0.0.0", async () => {
     await inLoop(async (loop) => {
       const proto = new MyProto(loop);
-      const server = await loop.createServer(() => proto, "0.0.0.0", 0) as Server;
+      const server = await loop.createServer(() => proto, "0.0.0.0", 0);
       const [host, port] = address(server);
       expect(server.sockets).toHaveLength(1);
       expect(host).toBe("0.0.0.0");

@@ -61,7 +61,7 @@ describe("createDatagramEndpoint", () => {
             this.transport!.sendto(Buffer.concat([Buffer.from("resp:"), data]), addr);
           }
         }
-        const [sTransport, server] = await loop.createDatagramEndpoint(() => new Echo(), { localAddr: [host, 0], family }) as [UDPTransport, Echo];
+        const [sTransport, server] = await loop.createDatagramEndpoint(() => new Echo(), { localAddr: [host, 0], family });
         const sockname = sTransport.getExtraInfo("sockname") as [string, number];
         expect(sockname[0]).toBe(host);
         expect(sockname).toHaveLength(family === AF_INET6 ? 4 : 2);

@@ -155,7 +155,7 @@ describe("half-close", () => {
             lost.setResult(undefined);
           }
         }
-        const server = await loop.createServer(() => new HalfOpen(), "127.0.0.1", 0) as Server;
+        const server = await loop.createServer(() => new HalfOpen(), "127.0.0.1", 0);
         try {
           const [reader, writer] = await openConnection(...address(server));
           expect((await reader.read()).toString()).toBe("server says hi");

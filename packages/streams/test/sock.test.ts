@@ -434,7 +434,7 @@ describe("sockConnect / sockSendall / sockRecv", () => {
         }
       }
       expect(sock).not.toBeNull();
-      const [tr, pr] = (await loop.createConnection(() => new MyProto(loop), null, null, { sock: sock!.detach() as net.Socket })) as [Transport, MyProto];
+      const [tr, pr] = await loop.createConnection(() => new MyProto(loop), null, null, { sock: sock!.detach() as net.Socket });
       expect(tr).toBeInstanceOf(Transport);
       expect(pr).toBeInstanceOf(MyProto);
       await pr.done;

@@ -893,7 +893,7 @@ describe("loop.startTls", () => {
             const onEof = loop.createFuture<boolean>();
             const [tr, proto] = await createConnection(loop, () => new ClientProto(onData, onEof), ...addr);
             tr.write(HELLO_MSG);
-            const newTr = (await loop.startTls(tr, proto, clientContext())) as Transport;
+            const newTr = (await loop.startTls(tr, proto, clientContext()));
             expect((await onData).toString()).toBe("O");
             newTr.write(HELLO_MSG);
             await onEof;
@@ -965,7 +965,7 @@ describe("loop.startTls", () => {
           const onEof = loop.createFuture<boolean>();
           const [tr, proto] = await createConnection(loop, () => new ClientProtoFirst(onData1), ...addr);
           tr.write(HELLO_MSG);
-          const newTr = (await loop.startTls(tr, proto, clientContext())) as Transport;
+          const newTr = (await loop.startTls(tr, proto, clientContext()));
           expect((await onData1).toString()).toBe("O");
           newTr.write(HELLO_MSG);
           newTr.setProtocol(new ClientProtoSecond(onData2, onEof));
@@ -1002,7 +1002,7 @@ describe("loop.startTls", () => {
         const [tr, proto] = await createConnection(loop, () => new ClientProto(onData, onEof), ...addr);
         tr.write(HELLO_MSG);
         await serverWaitsOnHandshake;
-        const error = await waitFor(() => loop.startTls(tr, proto, clientContext()) as Promise<Transport>, 0.5).then(
+        const error = await waitFor(() => loop.startTls(tr, proto, clientContext()), 0.5).then(
           () => null,
           (caught: unknown) => caught,
         );
@@ -1039,7 +1039,7 @@ describe("loop.startTls", () => {
         const tr = await proto.onCon;
         tr.write(HELLO_MSG);
         expect(proto.data.length).toBe(0);
-        const newTr = (await loop.startTls(tr, proto, serverContext(), { serverSide: true, sslHandshakeTimeout: 30 })) as Transport;
+        const newTr = (await loop.startTls(tr, proto, serverContext(), { serverSide: true, sslHandshakeTimeout: 30 }));
         await proto.onEof;
         await proto.onConLost;
         expect(proto.data.equals(HELLO_MSG)).toBe(true);
@@ -1083,7 +1083,7 @@ describe("loop.startTls", () => {
         override connectionMade(transport: unknown): void {
           const outer = transport as Transport;
           outer.pauseReading();
-          const fut = loop.createTask(() => loop.startTls(outer, this, sslctx2, { serverSide: true }) as Promise<Transport>);
+          const fut = loop.createTask(() => loop.startTls(outer, this, sslctx2, { serverSide: true }));
           fut.addDoneCallback(() => {
             let tr: Transport;
             try {
@@ -1133,8 +1133,8 @@ describe("SSL transport behaviour (test_sslproto.py)", () => {
   // mirrors test_sslproto.py::BaseStartTLS::test_start_tls_wrong_args
   it("checks the context before the transport", async () => {
     await inLoop(async (loop) => {
-      await expect(loop.startTls(null, null, null)).rejects.toThrow(/SSLContext, got/);
-      await expect(loop.startTls(null, null, serverContext())).rejects.toThrow(/is not supported/);
+      await expect(loop.startTls(null as never, null as never, null)).rejects.toThrow(/SSLContext, got/);
+      await expect(loop.startTls(null as never, null as never, serverContext())).rejects.toThrow(/is not supported/);
       const error = await startTls(loop, null as unknown as Transport, new Protocol(), null).then(
         () => null,
         (caught: unknown) => caught,

@@ -37,7 +37,7 @@ describe("loop.startTls", () => {
         await runUntil(() => serverProto.nbytes === 6);
         const serverPlain = serverProto.transport!;
         const [serverTls, clientTls] = await Promise.all([
-          loop.startTls(serverPlain, serverProto, serverContext(), { serverSide: true }) as Promise<Transport>,
+          loop.startTls(serverPlain, serverProto, serverContext(), { serverSide: true }),
           startTls(loop, plain, clientProto, createDefaultContext("SERVER_AUTH", { cadata: pems.cert }), { serverHostname: "localhost" }),
         ]);
         expect(clientTls).toBeInstanceOf(SocketTransport);
@@ -71,7 +71,7 @@ describe("loop.startTls", () => {
       try {
         const [plain, clientProto] = await createConnection(loop, () => new MyBaseProto(loop), ...address(server));
         await serverProto.connected;
-        const serverSide = loop.startTls(serverProto.transport!, serverProto, serverContext(), { serverSide: true }) as Promise<Transport>;
+        const serverSide = loop.startTls(serverProto.transport!, serverProto, serverContext(), { serverSide: true });
         const error = await startTls(loop, plain, clientProto, createDefaultContext(), { serverHostname: "localhost" }).then(
           () => null,
           (caught: unknown) => caught,

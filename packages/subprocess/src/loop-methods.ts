@@ -142,3 +142,17 @@ _registerLoopMethods({
   connectReadPipe: connectReadPipe,
   connectWritePipe: connectWritePipe,
 });
+
+declare module "@aio/core" {
+  /** The process and pipe methods @aio/subprocess gives every loop: `loop.subprocessExec(...)` and the rest. */
+  interface LoopIOMethods {
+    subprocessExec<P extends SubprocessProtocolLike>(
+      protocolFactory: () => P,
+      program: string | URL | Uint8Array,
+      ...rest: (string | URL | Uint8Array | SubprocessOptions)[]
+    ): Promise<[UnixSubprocessTransport, P]>;
+    subprocessShell<P extends SubprocessProtocolLike>(protocolFactory: () => P, cmd: string, options?: SubprocessOptions): Promise<[UnixSubprocessTransport, P]>;
+    connectReadPipe<P extends ReadPipeProtocol>(protocolFactory: () => P, pipe: unknown): Promise<[ReadPipeTransport, P]>;
+    connectWritePipe<P extends WritePipeProtocol>(protocolFactory: () => P, pipe: unknown): Promise<[WritePipeTransport, P]>;
+  }
+}

@@ -197,8 +197,7 @@ describe("callbacks that throw", () => {
         }
         const protocols: Throwing[] = [];
         for (let i = 0; i < COUNT; i++) {
-          const connect = loop.createConnection as unknown as (factory: () => Throwing, host: string, port: number) => Promise<[unknown, Throwing]>;
-          const [, protocol] = await connect.call(loop, () => new Throwing(), "127.0.0.1", port);
+          const [, protocol] = await loop.createConnection(() => new Throwing(), "127.0.0.1", port);
           protocols.push(protocol);
         }
         for (const protocol of protocols) await protocol.closed;
