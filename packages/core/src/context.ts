@@ -12,7 +12,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { RuntimeError } from "./errors.js";
-import { _pyNumberRepr, _pyStrRepr } from "./type-name.js";
+import { _pyRepr as repr } from "./repr.js";
 
 /** The minimal view of a task that core needs: it runs in a context and may suspend on futures. */
 export interface TaskFrame {
@@ -146,28 +146,6 @@ function checkKey(variable: unknown): void {
   if (!(variable instanceof ContextVar)) {
     throw new TypeError(`a ContextVar key was expected, got ${repr(variable)}`);
   }
-}
-
-/** Arrays being printed by `repr`, so that a self-containing default prints `[...]` as in Python. */
-const reprInProgress = new Set<unknown>();
-
-/** Python's repr for the values a ContextVar shows: quoted strings, None, lists. */
-function repr(value: unknown): string {
-  if (value === null || value === undefined) return "None";
-  if (typeof value === "string") return _pyStrRepr(value);
-  if (typeof value === "boolean") return value ? "True" : "False";
-  if (typeof value === "number" || typeof value === "bigint") return _pyNumberRepr(value);
-  if (Array.isArray(value)) {
-    if (reprInProgress.has(value)) return "[...]";
-    reprInProgress.add(value);
-    try {
-      return `[${value.map(repr).join(", ")}]`;
-    } finally {
-      reprInProgress.delete(value);
-    }
-  }
-  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects print through their own toString (our reprs).
-  return String(value);
 }
 
 /** The context the caller runs in. @internal */

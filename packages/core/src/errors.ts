@@ -3,7 +3,8 @@
  * Mirrors CPython 3.13 asyncio/exceptions.py and the builtin OSError hierarchy.
  *
  * Python's ValueError maps to RangeError and TypeError to TypeError (API.md); the rest keep their
- * Python names. Every class sets `name` on its prototype (no own property per error) so that `String(error)` reads like Python's traceback line.
+ * Python names, set on the prototypes at the end of this file so that `String(error)` reads like
+ * Python's traceback line.
  */
 
 import * as util from "node:util";
@@ -23,11 +24,7 @@ function systemErrorText(errno: number): string | null {
 }
 
 /** Python's `RuntimeError`. */
-export class RuntimeError extends Error {
-  static {
-    this.prototype.name = "RuntimeError";
-  }
-}
+export class RuntimeError extends Error {}
 
 /**
  * The future or task was cancelled. The cancel message, if any, is `message`.
@@ -35,10 +32,6 @@ export class RuntimeError extends Error {
  * @see https://docs.python.org/3/library/asyncio-exceptions.html#asyncio.CancelledError
  */
 export class CancelledError extends Error {
-  static {
-    this.prototype.name = "CancelledError";
-  }
-
   constructor(message?: string, options?: ErrorOptions) {
     // Capturing a stack costs microseconds, and cancellation storms make one error per task
     // (benchmark W10: 2 s of 3 s went here). Outside debug mode the error carries no frames;
@@ -65,18 +58,10 @@ export function isCancelledError(error: unknown): error is CancelledError {
 }
 
 /** The operation is not allowed in this state. @see https://docs.python.org/3/library/asyncio-exceptions.html#asyncio.InvalidStateError */
-export class InvalidStateError extends Error {
-  static {
-    this.prototype.name = "InvalidStateError";
-  }
-}
+export class InvalidStateError extends Error {}
 
 /** Python's `EOFError`. */
-export class EOFError extends Error {
-  static {
-    this.prototype.name = "EOFError";
-  }
-}
+export class EOFError extends Error {}
 
 /** Options accepted by {@link OSError}. */
 export interface OSErrorOptions {
@@ -94,9 +79,6 @@ export interface OSErrorOptions {
 
 /** Python's `OSError`: keeps Node's `code` and `errno`, and the Node error as `cause`. */
 export class OSError extends Error {
-  static {
-    this.prototype.name = "OSError";
-  }
   /** Node's error code (`"ECONNRESET"`), or undefined. */
   code: string | undefined;
   /** The positive errno number, or undefined. */
@@ -115,95 +97,35 @@ export class OSError extends Error {
 }
 
 /** Python's builtin `TimeoutError` (an OSError subclass), which `asyncio.TimeoutError` aliases. */
-export class TimeoutError extends OSError {
-  static {
-    this.prototype.name = "TimeoutError";
-  }
-}
+export class TimeoutError extends OSError {}
 /** Python's `BlockingIOError`. */
-export class BlockingIOError extends OSError {
-  static {
-    this.prototype.name = "BlockingIOError";
-  }
-}
+export class BlockingIOError extends OSError {}
 /** Python's `ChildProcessError`. */
-export class ChildProcessError extends OSError {
-  static {
-    this.prototype.name = "ChildProcessError";
-  }
-}
+export class ChildProcessError extends OSError {}
 /** Python's `ConnectionError`. */
-export class ConnectionError extends OSError {
-  static {
-    this.prototype.name = "ConnectionError";
-  }
-}
+export class ConnectionError extends OSError {}
 /** Python's `BrokenPipeError`. */
-export class BrokenPipeError extends ConnectionError {
-  static {
-    this.prototype.name = "BrokenPipeError";
-  }
-}
+export class BrokenPipeError extends ConnectionError {}
 /** Python's `ConnectionAbortedError`. */
-export class ConnectionAbortedError extends ConnectionError {
-  static {
-    this.prototype.name = "ConnectionAbortedError";
-  }
-}
+export class ConnectionAbortedError extends ConnectionError {}
 /** Python's `ConnectionRefusedError`. */
-export class ConnectionRefusedError extends ConnectionError {
-  static {
-    this.prototype.name = "ConnectionRefusedError";
-  }
-}
+export class ConnectionRefusedError extends ConnectionError {}
 /** Python's `ConnectionResetError`. */
-export class ConnectionResetError extends ConnectionError {
-  static {
-    this.prototype.name = "ConnectionResetError";
-  }
-}
+export class ConnectionResetError extends ConnectionError {}
 /** Python's `FileExistsError`. */
-export class FileExistsError extends OSError {
-  static {
-    this.prototype.name = "FileExistsError";
-  }
-}
+export class FileExistsError extends OSError {}
 /** Python's `FileNotFoundError`. */
-export class FileNotFoundError extends OSError {
-  static {
-    this.prototype.name = "FileNotFoundError";
-  }
-}
+export class FileNotFoundError extends OSError {}
 /** Python's `InterruptedError`. */
-export class InterruptedError extends OSError {
-  static {
-    this.prototype.name = "InterruptedError";
-  }
-}
+export class InterruptedError extends OSError {}
 /** Python's `IsADirectoryError`. */
-export class IsADirectoryError extends OSError {
-  static {
-    this.prototype.name = "IsADirectoryError";
-  }
-}
+export class IsADirectoryError extends OSError {}
 /** Python's `NotADirectoryError`. */
-export class NotADirectoryError extends OSError {
-  static {
-    this.prototype.name = "NotADirectoryError";
-  }
-}
+export class NotADirectoryError extends OSError {}
 /** Python's `PermissionError`. */
-export class PermissionError extends OSError {
-  static {
-    this.prototype.name = "PermissionError";
-  }
-}
+export class PermissionError extends OSError {}
 /** Python's `ProcessLookupError`. */
-export class ProcessLookupError extends OSError {
-  static {
-    this.prototype.name = "ProcessLookupError";
-  }
-}
+export class ProcessLookupError extends OSError {}
 
 // Python's errno-to-subclass table (Objects/exceptions.c, _PyExc_InitState), keyed by Node's codes.
 const OS_ERROR_BY_CODE: Readonly<Record<string, new (message?: string, options?: OSErrorOptions) => OSError>> = {
@@ -250,9 +172,6 @@ export function fromNodeError(error: unknown): unknown {
 
 /** Raised by `readexactly` / `readuntil` when EOF comes first. `partial` holds what was read. */
 export class IncompleteReadError extends EOFError {
-  static {
-    this.prototype.name = "IncompleteReadError";
-  }
   /** The bytes read before EOF. */
   partial: Uint8Array;
   /** The total number of bytes expected, or null if unknown. */
@@ -267,9 +186,6 @@ export class IncompleteReadError extends EOFError {
 
 /** The buffer limit was reached while looking for a separator; `consumed` bytes are to be consumed. */
 export class LimitOverrunError extends Error {
-  static {
-    this.prototype.name = "LimitOverrunError";
-  }
   /** Total number of bytes to be consumed. */
   consumed: number;
   constructor(message: string, consumed: number) {
@@ -279,46 +195,54 @@ export class LimitOverrunError extends Error {
 }
 
 /** Raised by `Queue.getNowait()` on an empty queue. */
-export class QueueEmpty extends Error {
-  static {
-    this.prototype.name = "QueueEmpty";
-  }
-}
+export class QueueEmpty extends Error {}
 /** Raised by `Queue.putNowait()` on a full queue. */
-export class QueueFull extends Error {
-  static {
-    this.prototype.name = "QueueFull";
-  }
-}
+export class QueueFull extends Error {}
 /** Raised by put/get on a queue that was shut down. */
-export class QueueShutDown extends Error {
-  static {
-    this.prototype.name = "QueueShutDown";
-  }
-}
+export class QueueShutDown extends Error {}
 /** Raised when a Barrier is broken or reset while tasks wait. */
-export class BrokenBarrierError extends RuntimeError {
-  static {
-    this.prototype.name = "BrokenBarrierError";
-  }
-}
+export class BrokenBarrierError extends RuntimeError {}
 /** The sendfile fast path is not available for this transport or file. */
-export class SendfileNotAvailableError extends RuntimeError {
-  static {
-    this.prototype.name = "SendfileNotAvailableError";
-  }
-}
+export class SendfileNotAvailableError extends RuntimeError {}
 
 /** Python's `NotImplementedError` (a RuntimeError): an abstract method was not overridden. */
-export class NotImplementedError extends RuntimeError {
-  static {
-    this.prototype.name = "NotImplementedError";
-  }
-}
+export class NotImplementedError extends RuntimeError {}
 
 /** Python's `KeyboardInterrupt`: raised by `run()` / `Runner.run()` after a second SIGINT. */
-export class KeyboardInterrupt extends Error {
-  static {
-    this.prototype.name = "KeyboardInterrupt";
-  }
+export class KeyboardInterrupt extends Error {}
+
+// Python's class names, set once on the prototypes: no own `name` property on every error (a
+// cancellation storm makes one CancelledError per task), and `String(error)` reads like Python's.
+for (const [name, Class] of Object.entries({
+  RuntimeError,
+  CancelledError,
+  InvalidStateError,
+  EOFError,
+  OSError,
+  TimeoutError,
+  BlockingIOError,
+  ChildProcessError,
+  ConnectionError,
+  BrokenPipeError,
+  ConnectionAbortedError,
+  ConnectionRefusedError,
+  ConnectionResetError,
+  FileExistsError,
+  FileNotFoundError,
+  InterruptedError,
+  IsADirectoryError,
+  NotADirectoryError,
+  PermissionError,
+  ProcessLookupError,
+  IncompleteReadError,
+  LimitOverrunError,
+  QueueEmpty,
+  QueueFull,
+  QueueShutDown,
+  BrokenBarrierError,
+  SendfileNotAvailableError,
+  NotImplementedError,
+  KeyboardInterrupt,
+})) {
+  Class.prototype.name = name;
 }

@@ -49,6 +49,7 @@ export type { ContextVarOptions, TaskFrame } from "./context.js";
 export { getRunningLoop, _getRunningLoop, _setRunningLoop } from "./running-loop.js";
 export { logger, setLogger, consoleLogger } from "./logger.js";
 export { _pyNumberRepr, _pyStrRepr, _pyTypeName } from "./type-name.js";
+export { _pyRepr, _pyReprlib } from "./repr.js";
 export type { Logger } from "./logger.js";
 export { asyncWith, enter } from "./async-context.js";
 export type { AsyncContextManager } from "./async-context.js";

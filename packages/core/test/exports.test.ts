@@ -55,6 +55,8 @@ describe("@aio/core exports", () => {
         "_getRunningLoop",
         "_loopMethod",
         "_pyNumberRepr",
+        "_pyRepr",
+        "_pyReprlib",
         "_pyStrRepr",
         "_pyTypeName",
         "_registerDefaultTaskFactory",

@@ -19,8 +19,7 @@ import {
   InvalidStateError,
   RuntimeError,
   _getEventLoop,
-  _pyNumberRepr,
-  _pyStrRepr,
+  _pyReprlib,
   contextVarsTouched,
   copyContext,
   frameStorage,
@@ -407,16 +406,14 @@ export class Future<T = unknown> implements AbstractFuture<T> {
   /** Python's `__schedule_callbacks`: each callback through `callSoon`, in registration order. @internal */
   _scheduleCallbacks(): void {
     const first = this._cb0;
+    const context = this._ctx0;
     const callbacks = this._callbacks;
-    if (first !== null) {
-      const context = this._ctx0;
-      this._cb0 = null;
-      this._ctx0 = null;
-      this._callbacks = null;
-      this._runCallback(first, context);
-    }
-    if (callbacks === null) return;
+    if (first === null && callbacks === null) return;
+    this._cb0 = null;
+    this._ctx0 = null;
     this._callbacks = null;
+    if (first !== null) this._runCallback(first, context);
+    if (callbacks === null) return;
     for (let i = 0; i < callbacks.length; i += 2) this._runCallback(callbacks[i], callbacks[i + 1] as Context | null);
   }
 
@@ -503,97 +500,8 @@ export function setResultUnlessCancelled<T>(future: Future<T>, result: T): void 
   future.setResult(result);
 }
 
-/** Python's `reprlib.repr`-like short repr of a value. @internal */
-export function reprValue(value: unknown): string {
-  return reprLimited(value, 6, true);
-}
-
-/** Python's full `repr()` of a value (no reprlib cuts): lists, dicts (plain objects, Maps), strings. @internal */
-export function reprFull(value: unknown): string {
-  return reprLimited(value, Infinity, false);
-}
-
-/** Items shown before "..." (reprlib's maxlist/maxset, maxdict). */
-const MAX_ITEMS = 6;
-const MAX_ENTRIES = 4;
-
-function reprItems(items: Iterable<unknown>, max: number, show: (item: unknown) => string): string {
-  const parts: string[] = [];
-  for (const item of items) {
-    if (parts.length >= max) {
-      parts.push("...");
-      break;
-    }
-    parts.push(show(item));
-  }
-  return parts.join(", ");
-}
-
-/**
- * reprlib.repr (`limited`): arrays, Sets and Maps (and plain objects, Python's dicts) as Python's
- * list, set and dict, nested at most `level` deep; or Python's full repr when not `limited`.
- */
-function reprLimited(value: unknown, level: number, limited: boolean): string {
-  const maxItems = limited ? MAX_ITEMS : Infinity;
-  const maxEntries = limited ? MAX_ENTRIES : Infinity;
-  const inner = (item: unknown): string => reprLimited(item, level - 1, limited);
-  if (Array.isArray(value)) {
-    return level <= 0 ? "[...]" : `[${reprItems(value, maxItems, inner)}]`;
-  }
-  if (value instanceof Set) {
-    if (value.size === 0) return "set()";
-    return level <= 0 ? "{...}" : `{${reprItems(value, maxItems, inner)}}`;
-  }
-  const entries =
-    value instanceof Map ? value.entries() : isPlainObject(value) ? Object.entries(value).values() : null;
-  if (entries !== null) {
-    return level <= 0
-      ? "{...}"
-      : `{${reprItems(entries, maxEntries, (entry) => {
-          const [key, item] = entry as [unknown, unknown];
-          return `${inner(key)}: ${inner(item)}`;
-        })}}`;
-  }
-  if (value === null || value === undefined) return "None";
-  if (typeof value === "string") return limited ? reprString(value) : _pyStrRepr(value);
-  if (value instanceof Error) return `${value.name}(${value.message ? _pyStrRepr(value.message) : ""})`;
-  if (typeof value === "function") return `<function ${value.name || "<anonymous>"}>`;
-  if (typeof value === "object") {
-    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a custom toString is the object's repr; the default is replaced below.
-    const text = String(value);
-    if (text !== "[object Object]") return text;
-    return `<${value.constructor?.name ?? "object"} object>`;
-  }
-  if (typeof value === "boolean") return value ? "True" : "False";
-  if (typeof value === "number" || typeof value === "bigint") return _pyNumberRepr(value);
-  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- only symbols remain.
-  return String(value);
-}
-
-/** A plain object (Python's dict) without a `toString` of its own (which would be its repr). */
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== "object") return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  if (proto !== Object.prototype && proto !== null) return false;
-  const toString = (value as { toString?: unknown }).toString;
-  return toString === undefined || toString === Object.prototype.toString;
-}
-
-/** reprlib's maxstring: a longer string keeps its ends around "...". */
-const MAX_STRING = 30;
-
-/**
- * reprlib.Repr.repr_str: the repr of the first `maxstring` characters; when that is longer than
- * `maxstring` (quotes and escapes count), the repr of the text's two ends, cut to keep the quotes.
- */
-function reprString(text: string): string {
-  const whole = _pyStrRepr(text.slice(0, MAX_STRING));
-  if (whole.length <= MAX_STRING) return whole;
-  const head = Math.floor((MAX_STRING - 3) / 2);
-  const tail = MAX_STRING - 3 - head;
-  const shown = _pyStrRepr(text.slice(0, head) + text.slice(text.length - tail));
-  return `${shown.slice(0, head)}...${shown.slice(shown.length - tail)}`;
-}
+/** Python's `reprlib.repr` of a value (core's `_pyReprlib`). @internal */
+export const reprValue: (value: unknown) => string = _pyReprlib;
 
 function callbackName(entry: unknown): string {
   if (typeof entry === "function") return entry.name ? `${entry.name}()` : "<anonymous>()";

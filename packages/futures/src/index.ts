@@ -6,7 +6,6 @@ export {
   Settler,
   setResultUnlessCancelled,
   reprValue,
-  reprFull,
   captureStack,
   loopMismatchError,
 } from "./future.js";

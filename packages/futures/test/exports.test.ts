@@ -11,7 +11,6 @@ describe("@aio/futures exports", () => {
         "captureStack",
         "isFuture",
         "loopMismatchError",
-        "reprFull",
         "reprValue",
         "setResultUnlessCancelled",
         "settle",

@@ -32,6 +32,7 @@
 import TinyQueue from "tinyqueue";
 import {
   RuntimeError,
+  _pyRepr,
   _defaultTaskFactory,
   _getRunningLoop,
   _setRunningLoop,
@@ -55,7 +56,7 @@ import type {
   ReadyHandle,
   TaskFactory,
 } from "@aio/core";
-import { Future, captureStack, isFuture, reprFull, reprValue, wrapFuture } from "@aio/futures";
+import { Future, captureStack, isFuture, reprValue, wrapFuture } from "@aio/futures";
 import { Handle, TimerHandle } from "./handles.js";
 import { formatExceptionContext } from "./internal/exception-context.js";
 import { checkCallback, splitContextOption } from "./internal/callbacks.js";
@@ -163,9 +164,10 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
   _stepDone = false;
   /** Promise jobs let pass for the current step. @internal */
   _pumpTicks = 0;
-  /** True while the loop waits for `_stepping` to report (a step longer than PUMP_TICKS jobs). @internal */
-  _awaitingStep = false;
-  /** Resolves the promise whose job resumes the batch once the step reports. @internal */
+  /**
+   * While the loop waits for `_stepping` to report (a step longer than PUMP_TICKS jobs): resolves
+   * the promise whose job resumes the batch. @internal
+   */
   _resumeStep: (() => void) | null = null;
   /** The watchdog: fires once the microtask queue has drained (a task awaits something foreign). @internal */
   _drainWait: NodeJS.Immediate | null = null;
@@ -199,7 +201,6 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
     }
     // A longer step: wait for it to report (the promise and its job are made here, in the
     // loop's frame), or for the watchdog.
-    this._awaitingStep = true;
     this._drainWait ??= setImmediate(this._afterDrain);
     void new Promise<void>((resolve) => {
       this._resumeStep = resolve;
@@ -211,8 +212,7 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
     this._drainWait = null;
     // Stale unless the loop still waits: the microtask queue drained and the step never
     // reported, so the task awaits something outside the loop. Go on without it.
-    if (!this._awaitingStep) return;
-    this._awaitingStep = false;
+    if (this._resumeStep === null) return;
     this._resumeStep = null;
     this._endStep();
     this._continueBatch();
@@ -696,9 +696,8 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
   _stepSuspended(task: object): void {
     if (task !== this._stepping || this._stepDone) return;
     this._stepDone = true;
-    if (this._awaitingStep) {
-      this._awaitingStep = false;
-      const resume = this._resumeStep as () => void;
+    const resume = this._resumeStep;
+    if (resume !== null) {
       this._resumeStep = null;
       resume();
     }
@@ -806,7 +805,7 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
   /** Sets the handler `callExceptionHandler` uses (null: the default). */
   setExceptionHandler(handler: ExceptionHandler | null): void {
     if (handler !== null && typeof handler !== "function") {
-      throw new TypeError(`A callable object or None is expected, got ${reprFull(handler)}`);
+      throw new TypeError(`A callable object or None is expected, got ${_pyRepr(handler)}`);
     }
     this._exceptionHandler = handler;
   }

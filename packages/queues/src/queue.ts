@@ -8,11 +8,10 @@
  * get never swallows an item and a cancelled put never inserts one. `_init`, `_get` and `_put`
  * are the storage hooks that LifoQueue and PriorityQueue override, as in Python.
  */
-import { QueueEmpty, QueueFull, QueueShutDown } from "@aio/core";
+import { QueueEmpty, QueueFull, QueueShutDown, _pyRepr } from "@aio/core";
 import { awaitFuture } from "@aio/futures";
 import type { Future } from "@aio/futures";
 import { Event, _Deque, _LoopBoundMixin } from "@aio/sync";
-import { pythonRepr } from "./internal/repr.js";
 
 const RESOLVED: Promise<void> = Promise.resolve();
 
@@ -109,7 +108,7 @@ export class Queue<T = unknown> extends _LoopBoundMixin implements AsyncIterable
     let result = `maxsize=${this._maxsize}`;
     if (this._queue.length > 0) {
       const items = Array.isArray(this._queue) ? this._queue : this._queue.toArray();
-      result += ` _queue=${pythonRepr(items)}`;
+      result += ` _queue=${_pyRepr(items)}`;
     }
     if (this._getters.length > 0) result += ` _getters[${this._getters.length}]`;
     if (this._putters.length > 0) result += ` _putters[${this._putters.length}]`;

@@ -14,7 +14,7 @@ import { Socket as DgramSocket } from "node:dgram";
 import * as net from "node:net";
 import { dirname } from "node:path";
 import * as tls from "node:tls";
-import { ConnectionAbortedError, ConnectionResetError, ExceptionGroup, FileNotFoundError, OSError, fromNodeError, logger } from "@aio/core";
+import { ConnectionAbortedError, ConnectionResetError, ExceptionGroup, FileNotFoundError, OSError, fromNodeError, logger, _pyRepr as repr } from "@aio/core";
 import type { AbstractEventLoop, Transport } from "@aio/core";
 import { awaitFuture } from "@aio/futures";
 import type { Future } from "@aio/futures";
@@ -24,9 +24,8 @@ import type { ProtocolFactory } from "./server.js";
 import { SocketTransport, tlsExtra } from "./socket-transport.js";
 import type { StreamProtocol } from "./socket-transport.js";
 import { clientTlsOptions, fromTlsError, serverTlsOptions } from "./ssl.js";
-import { repr } from "./internal/repr.js";
 import { checkPortRange } from "./internal/sock-address.js";
-import { formatAddress, translateError } from "./internal/sock-errors.js";
+import { formatAddress, sockError, translateError } from "./internal/sock-errors.js";
 import type { SSLOption } from "./ssl.js";
 
 /** Options of `loop.createConnection`. */
@@ -79,7 +78,6 @@ function familyNumber(family: number | undefined): 0 | 4 | 6 {
   return 0;
 }
 
-/** Waits for a Node socket's `event`, cancellable: a cancelled wait destroys the socket. */
 /**
  * Python's `ValueError('A Stream Socket was expected, got …')` (our RangeError) for a datagram
  * socket; anything that is no socket at all is a TypeError.
@@ -100,7 +98,7 @@ function connectError(error: unknown, local: [string, number] | null = null): un
     // Python binds first and words a failure `error while attempting to bind on address
     // ('127.0.0.1', 5000): [errno 98] address already in use`. libuv binds with SO_REUSEADDR,
     // so a local port in use shows only at connect (EADDRNOTAVAIL); Python's bind says EADDRINUSE.
-    const bindError = syscall === "bind" ? translateError(error) : translateError(Object.assign(new Error("address in use"), { code: "EADDRINUSE", errno: -98 }));
+    const bindError = syscall === "bind" ? translateError(error) : sockError("EADDRINUSE");
     if (bindError instanceof OSError && bindError.errno !== undefined) {
       const text = bindError.message.toLowerCase();
       return new OSError(`[Errno ${bindError.errno}] error while attempting to bind on address ${formatAddress(local)}: ${text}`, {
@@ -120,6 +118,7 @@ function unixConnectError(error: unknown): unknown {
   return error instanceof Error ? translateError(error) : fromNodeError(error);
 }
 
+/** Waits for a Node socket's `event`, cancellable: a cancelled wait destroys the socket. */
 async function waitForSocket(loop: AbstractEventLoop, sock: net.Socket, event: string, translate: (error: unknown) => unknown = fromNodeError): Promise<void> {
   const future = loop.createFuture<void>() as Future<void>;
   const onReady = (): void => {

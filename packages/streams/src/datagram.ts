@@ -15,6 +15,7 @@ import { DatagramTransport, _pyTypeName, fromNodeError, logger } from "@aio/core
 import type { AbstractEventLoop, LoopInternals } from "@aio/core";
 import { awaitFuture } from "@aio/futures";
 import type { Future } from "@aio/futures";
+import { reportFatalError } from "./internal/fatal-error.js";
 import type { ProtocolFactory } from "./server.js";
 
 type Loop = AbstractEventLoop & LoopInternals;
@@ -184,14 +185,7 @@ export class UDPTransport extends DatagramTransport {
       // CPython: `sock.sendto(data, None)` raises TypeError inside sendto's try, a fatal write
       // error: reported, and the transport closes with it.
       const family = this._sock.address().family === "IPv6" ? "AF_INET6" : "AF_INET";
-      const error = new TypeError(`sendto(): ${family} address must be tuple, not NoneType`);
-      this._loop.callExceptionHandler({
-        message: "Fatal write error on datagram transport",
-        exception: error,
-        transport: this,
-        protocol: this._protocol,
-      });
-      this._forceClose(error);
+      this._fatalError(new TypeError(`sendto(): ${family} address must be tuple, not NoneType`), "Fatal write error on datagram transport");
       return;
     }
     const size = data.length + 8;
@@ -232,6 +226,12 @@ export class UDPTransport extends DatagramTransport {
   /** Closes at once. */
   override abort(): void {
     this._forceClose(null);
+  }
+
+  /** @internal */
+  _fatalError(error: unknown, message: string): void {
+    reportFatalError(this._loop, this, this._protocol, error, message);
+    this._forceClose(error);
   }
 
   /** @internal */

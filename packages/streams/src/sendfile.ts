@@ -8,12 +8,11 @@
  * zero-copy path is unavailable.
  */
 import type { FileHandle } from "node:fs/promises";
-import { ConnectionError, RuntimeError, SendfileNotAvailableError } from "@aio/core";
+import { ConnectionError, RuntimeError, SendfileNotAvailableError, _pyRepr as repr } from "@aio/core";
 import type { AbstractEventLoop, Transport } from "@aio/core";
 import { awaitFuture } from "@aio/futures";
 import type { Future } from "@aio/futures";
 import { SocketTransport } from "./socket-transport.js";
-import { repr } from "./internal/repr.js";
 
 /** Options of `loop.sendfile`. */
 export interface SendfileOptions {

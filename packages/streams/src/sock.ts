@@ -29,14 +29,13 @@
 import * as dgram from "node:dgram";
 import type { FileHandle } from "node:fs/promises";
 import * as net from "node:net";
-import { OSError, RuntimeError, SendfileNotAvailableError, _pyStrRepr, _pyTypeName as pyTypeName } from "@aio/core";
+import { OSError, RuntimeError, SendfileNotAvailableError, _pyTypeName as pyTypeName, _pyRepr as repr } from "@aio/core";
 import type { AbstractEventLoop, LoopInternals } from "@aio/core";
 import { awaitFuture } from "@aio/futures";
 import type { Future } from "@aio/futures";
 import { AF_INET, AF_INET6, AF_UNIX, SOCK_DGRAM, SOCK_STREAM } from "./transport-socket.js";
 import { localAddress, peerAddress, toAddress } from "./internal/addresses.js";
 import type { SocketAddress } from "./internal/addresses.js";
-import { repr } from "./internal/repr.js";
 import { checkAddress, toSocketAddress } from "./internal/sock-address.js";
 import type { CheckedAddress } from "./internal/sock-address.js";
 import { formatAddress, sockError, translateError } from "./internal/sock-errors.js";
@@ -997,10 +996,10 @@ export async function sockSendfile(
   }
   if (sock.type !== SOCK_STREAM) throw new RangeError("only SOCK_STREAM type sockets are supported");
   if (count !== null) {
-    if (typeof count !== "number" || !Number.isInteger(count)) throw new TypeError(`count must be a positive integer (got ${pyRepr(count)})`);
+    if (typeof count !== "number" || !Number.isInteger(count)) throw new TypeError(`count must be a positive integer (got ${repr(count)})`);
     if (count <= 0) throw new RangeError(`count must be a positive integer (got ${count})`);
   }
-  if (typeof offset !== "number" || !Number.isInteger(offset)) throw new TypeError(`offset must be a non-negative integer (got ${pyRepr(offset)})`);
+  if (typeof offset !== "number" || !Number.isInteger(offset)) throw new TypeError(`offset must be a non-negative integer (got ${repr(offset)})`);
   if (offset < 0) throw new RangeError(`offset must be a non-negative integer (got ${offset})`);
   if (options.fallback === false) {
     // CPython base_events._sock_sendfile_native: the message for a loop without native sendfile.
@@ -1022,11 +1021,6 @@ export async function sockSendfile(
     totalSent += bytesRead;
   }
   return totalSent;
-}
-
-/** `{!r}` of a scalar argument in a message: strings quoted as Python shows them. */
-function pyRepr(value: unknown): string {
-  return typeof value === "string" ? _pyStrRepr(value) : repr(value);
 }
 
 /** A callback given to `addReader` / `addWriter`. */

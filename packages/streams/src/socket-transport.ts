@@ -12,12 +12,13 @@
  */
 import type { Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
-import { OSError, RuntimeError, Transport, _pyTypeName, logger } from "@aio/core";
+import { RuntimeError, Transport, _pyTypeName, logger } from "@aio/core";
 import type { AbstractEventLoop, AbstractFuture, LoopInternals } from "@aio/core";
 import { localAddress, peerAddress } from "./internal/addresses.js";
 import type { SocketAddress } from "./internal/addresses.js";
-import { TransportSocket } from "./transport-socket.js";
+import { TransportSocket, socketFd } from "./transport-socket.js";
 import { fromTlsError } from "./ssl.js";
+import { reportFatalError } from "./internal/fatal-error.js";
 
 type Loop = AbstractEventLoop & LoopInternals;
 
@@ -31,6 +32,11 @@ export interface StreamProtocol {
   eofReceived?(): boolean | void;
   getBuffer?(sizehint: number): Uint8Array | null;
   bufferUpdated?(nbytes: number): void;
+}
+
+/** A BufferedProtocol: `getBuffer`/`bufferUpdated` and no `dataReceived`. */
+function isBufferedProtocol(protocol: StreamProtocol): protocol is StreamProtocol & Required<Pick<StreamProtocol, "getBuffer" | "bufferUpdated">> {
+  return protocol.getBuffer !== undefined && protocol.bufferUpdated !== undefined && protocol.dataReceived === undefined;
 }
 
 /** Python's constants.LOG_THRESHOLD_FOR_CONNLOST_WRITES. */
@@ -178,8 +184,8 @@ export class SocketTransport extends Transport {
   readonly _deliverData = (data: Buffer): void => {
     if (this._readClosed || this._connLost > 0) return;
     const protocol = this._protocol;
-    if (protocol.getBuffer !== undefined && protocol.bufferUpdated !== undefined && protocol.dataReceived === undefined) {
-      this._deliverBuffered(protocol as Required<Pick<StreamProtocol, "getBuffer" | "bufferUpdated">>, data);
+    if (isBufferedProtocol(protocol)) {
+      this._deliverBuffered(protocol, data);
     } else {
       try {
         protocol.dataReceived?.(data);
@@ -237,11 +243,9 @@ export class SocketTransport extends Transport {
   readonly _deliverEof = (): void => {
     if (this._readClosed || this._connLost > 0) return;
     const protocol = this._protocol;
-    if (protocol.getBuffer !== undefined && protocol.bufferUpdated !== undefined && protocol.dataReceived === undefined) {
-      // CPython asks a BufferedProtocol for a buffer before every read, the one that finds EOF
-      // included (with Python's size hint, -1).
-      if (this._getBuffer(protocol as Required<Pick<StreamProtocol, "getBuffer">>, -1) === null) return;
-    }
+    // CPython asks a BufferedProtocol for a buffer before every read, the one that finds EOF
+    // included (with Python's size hint, -1).
+    if (isBufferedProtocol(protocol) && this._getBuffer(protocol, -1) === null) return;
     let keepOpen: boolean | void;
     try {
       keepOpen = this._protocol.eofReceived?.();
@@ -407,12 +411,7 @@ export class SocketTransport extends Transport {
 
   /** @internal */
   _fatalError(error: unknown, message: string): void {
-    if (error instanceof OSError) {
-      // Python: OSError subclasses (resets, broken pipes) are expected; logged in debug mode only.
-      if (this._loop._debug) logger.debug(`${this.toString()}: ${message}`, error);
-    } else {
-      this._loop.callExceptionHandler({ message, exception: error, transport: this, protocol: this._protocol });
-    }
+    reportFatalError(this._loop, this, this._protocol, error, message);
     this._forceClose(error);
   }
 
@@ -515,13 +514,6 @@ export class SocketTransport extends Transport {
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();
   }
-}
-
-/** The OS descriptor of a Node socket (over TLS, of the socket underneath), or -1. */
-function socketFd(sock: Socket): number {
-  const holder = sock as unknown as { _handle?: { fd?: unknown } | null; _parent?: { _handle?: { fd?: unknown } | null } | null };
-  const fd = holder._handle?.fd ?? holder._parent?._handle?.fd;
-  return typeof fd === "number" && fd >= 0 ? fd : -1;
 }
 
 /** TLS information Python's SSL transport exposes through `getExtraInfo`. @internal */

@@ -6,7 +6,7 @@
  * the old transport stops delivering events and must not be used afterwards.
  */
 import * as tls from "node:tls";
-import { ConnectionAbortedError, ConnectionResetError, RuntimeError } from "@aio/core";
+import { ConnectionAbortedError, ConnectionResetError, RuntimeError, _pyRepr as repr } from "@aio/core";
 import type { AbstractEventLoop, Transport } from "@aio/core";
 import { awaitFuture } from "@aio/futures";
 import type { Future } from "@aio/futures";
@@ -14,7 +14,6 @@ import { SocketTransport, tlsExtra } from "./socket-transport.js";
 import type { StreamProtocol } from "./socket-transport.js";
 import { clientTlsOptions, fromTlsError, serverTlsOptions } from "./ssl.js";
 import type { SSLOption } from "./ssl.js";
-import { repr } from "./internal/repr.js";
 
 /** Options of `loop.startTls`. */
 export interface LoopStartTlsOptions {

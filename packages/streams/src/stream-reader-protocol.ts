@@ -3,13 +3,12 @@
  * StreamWriter wait for the write buffer to drain.
  * Mirrors CPython 3.13 asyncio/streams.py (FlowControlMixin, StreamReaderProtocol).
  */
-import { ConnectionResetError, Protocol, _getEventLoop, logger } from "@aio/core";
+import { ConnectionResetError, Protocol, _getEventLoop, logger, _pyRepr as repr } from "@aio/core";
 import type { AbstractEventLoop, AbstractFuture, Transport } from "@aio/core";
 import { awaitFuture } from "@aio/futures";
 import type { Future } from "@aio/futures";
 import type { StreamReader } from "./stream-reader.js";
 import { StreamWriter } from "./stream-writer.js";
-import { repr } from "./internal/repr.js";
 
 const AsyncFunction = (async () => {}).constructor;
 

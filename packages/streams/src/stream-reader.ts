@@ -3,12 +3,11 @@
  * Mirrors CPython 3.13 asyncio/streams.py (StreamReader).
  */
 import { AssertionError } from "node:assert";
-import { IncompleteReadError, LimitOverrunError, RuntimeError, _getEventLoop, _pyTypeName } from "@aio/core";
+import { IncompleteReadError, LimitOverrunError, RuntimeError, _getEventLoop, _pyTypeName, _pyRepr as repr } from "@aio/core";
 import type { AbstractEventLoop, Transport } from "@aio/core";
 import { awaitFuture } from "@aio/futures";
 import type { Future } from "@aio/futures";
 import { ByteBuffer } from "./internal/byte-buffer.js";
-import { repr } from "./internal/repr.js";
 
 /** The default buffer limit: 64 KiB, as Python's `_DEFAULT_LIMIT`. */
 export const DEFAULT_LIMIT = 2 ** 16;

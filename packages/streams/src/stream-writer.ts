@@ -2,7 +2,7 @@
  * StreamWriter: writes to a connection, with `drain()` for backpressure.
  * Mirrors CPython 3.13 asyncio/streams.py (StreamWriter).
  */
-import { isCancelledError } from "@aio/core";
+import { isCancelledError, _pyRepr as repr } from "@aio/core";
 import type { AbstractEventLoop, AsyncContextManager, Transport } from "@aio/core";
 import { awaitFuture } from "@aio/futures";
 import type { Future } from "@aio/futures";
@@ -10,7 +10,6 @@ import { sleep } from "@aio/tasks";
 import type { StreamReader } from "./stream-reader.js";
 import type { FlowControlMixin } from "./stream-reader-protocol.js";
 import type { SSLOption } from "./ssl.js";
-import { repr } from "./internal/repr.js";
 
 /** Options of {@link StreamWriter.startTls}. */
 export interface StartTlsOptions {

@@ -20,6 +20,16 @@ export const SOCK_STREAM = 1 as const;
 /** Python's socket.SOCK_DGRAM. */
 export const SOCK_DGRAM = 2 as const;
 
+/**
+ * The OS descriptor of a Node socket or server (over TLS, of the socket underneath), or -1.
+ * @internal
+ */
+export function socketFd(sock: Socket | NetServer): number {
+  const holder = sock as unknown as { _handle?: { fd?: unknown } | null; _parent?: { _handle?: { fd?: unknown } | null } | null };
+  const fd = holder._handle?.fd ?? holder._parent?._handle?.fd;
+  return typeof fd === "number" && fd >= 0 ? fd : -1;
+}
+
 /** Addresses Node does not know for a Unix connection, in Python's shape ('' for unbound). @internal */
 export interface UnixNames {
   sockname: SocketAddress | null;
@@ -44,7 +54,7 @@ export class TransportSocket {
 
   /** AF_INET, AF_INET6 or AF_UNIX. */
   get family(): number {
-    const name = this._sockname();
+    const name = this.getsockname();
     if (typeof name === "string") return AF_UNIX;
     if (name === null) return AF_UNSPEC;
     return name.length === 4 ? AF_INET6 : AF_INET;
@@ -63,13 +73,14 @@ export class TransportSocket {
 
   /** The OS file descriptor of the socket, or -1 once it is closed (or not known). */
   fileno(): number {
-    const fd = (this._sock as unknown as { _handle?: { fd?: unknown } | null })._handle?.fd;
-    return typeof fd === "number" && fd >= 0 ? fd : -1;
+    return socketFd(this._sock);
   }
 
   /** The local address: `[host, port]`, `[host, port, flowinfo, scopeId]`, or a Unix path. */
   getsockname(): SocketAddress | null {
-    return this._sockname();
+    const sock = this._sock;
+    if ("listening" in sock) return toAddress(sock.address());
+    return localAddress(sock) ?? this._names?.sockname ?? toAddress(sock.address());
   }
 
   /**
@@ -82,19 +93,12 @@ export class TransportSocket {
     return peerAddress(sock) ?? this._names?.peername ?? null;
   }
 
-  /** @internal */
-  _sockname(): SocketAddress | null {
-    const sock = this._sock;
-    if ("listening" in sock) return toAddress(sock.address());
-    return localAddress(sock) ?? this._names?.sockname ?? toAddress(sock.address());
-  }
-
   /** Python's repr: `<asyncio.TransportSocket fd=6, family=2, type=1, proto=6, laddr=('127.0.0.1', 8080)>`. */
   toString(): string {
     const fd = this.fileno();
     let text = `<asyncio.TransportSocket fd=${fd}, family=${this.family}, type=${this.type}, proto=${this.proto}`;
     if (fd !== -1) {
-      const laddr = this._sockname();
+      const laddr = this.getsockname();
       if (laddr !== null && laddr !== "") text += `, laddr=${formatAddress(laddr)}`;
       let raddr: SocketAddress | null = null;
       try {

@@ -19,7 +19,7 @@ import { constants as osConstants } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { inspect } from "node:util";
-import { FileNotFoundError, NotADirectoryError, OSError, PermissionError, ProcessLookupError, SubprocessTransport, _pyTypeName, fromNodeError, logger } from "@aio/core";
+import { FileNotFoundError, NotADirectoryError, OSError, PermissionError, ProcessLookupError, SubprocessTransport, _pyStrRepr, _pyTypeName, fromNodeError, logger } from "@aio/core";
 import type { AbstractEventLoop, LoopInternals } from "@aio/core";
 import { awaitFuture } from "@aio/futures";
 import type { Future } from "@aio/futures";
@@ -81,6 +81,19 @@ function stdioOf(spec: StdioSpec, which: 0 | 1 | 2): "pipe" | "ignore" | "inheri
   throw new TypeError(`invalid stdio value ${inspect(spec)}: expected PIPE, STDOUT, DEVNULL, None, a descriptor or a file handle`);
 }
 
+/** The errors about a path that spawning raises, as Python's OSError subclasses. */
+const PATH_ERRORS = {
+  ENOENT: [FileNotFoundError, 2, "No such file or directory"],
+  EACCES: [PermissionError, 13, "Permission denied"],
+  ENOTDIR: [NotADirectoryError, 20, "Not a directory"],
+} as const;
+
+/** Python's OSError about `filename`: `[Errno 2] No such file or directory: 'prog'`, with errno, strerror and filename. */
+function pathError(code: keyof typeof PATH_ERRORS, filename: string, cause?: unknown): OSError {
+  const [Class, errno, strerror] = PATH_ERRORS[code];
+  return new Class(`[Errno ${errno}] ${strerror}: ${_pyStrRepr(filename)}`, { code, errno, strerror, filename, cause });
+}
+
 /** Finds `program` on PATH the way execvp does, to raise FileNotFoundError before spawning through sh. */
 function checkExecutable(program: string, env: NodeJS.ProcessEnv, cwd: string | null): void {
   const candidates = program.includes("/")
@@ -106,8 +119,7 @@ function checkExecutable(program: string, env: NodeJS.ProcessEnv, cwd: string | 
     }
   }
   // execvp reports EACCES when some candidate existed but could not be run, else ENOENT.
-  if (denied) throw new PermissionError(`[Errno 13] Permission denied: '${program}'`, { code: "EACCES", errno: 13, strerror: "Permission denied", filename: program });
-  throw new FileNotFoundError(`[Errno 2] No such file or directory: '${program}'`, { code: "ENOENT", errno: 2, strerror: "No such file or directory", filename: program });
+  throw pathError(denied ? "EACCES" : "ENOENT", program);
 }
 
 /**
@@ -120,11 +132,10 @@ function checkCwd(cwd: string): void {
     isDirectory = statSync(cwd).isDirectory();
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (code === "ENOENT") throw new FileNotFoundError(`[Errno 2] No such file or directory: '${cwd}'`, { code, errno: 2, cause: error, strerror: "No such file or directory", filename: cwd });
-    if (code === "EACCES") throw new PermissionError(`[Errno 13] Permission denied: '${cwd}'`, { code, errno: 13, cause: error, strerror: "Permission denied", filename: cwd });
+    if (code === "ENOENT" || code === "EACCES") throw pathError(code, cwd, error);
     throw fromNodeError(error);
   }
-  if (!isDirectory) throw new NotADirectoryError(`[Errno 20] Not a directory: '${cwd}'`, { code: "ENOTDIR", errno: 20, strerror: "Not a directory", filename: cwd });
+  if (!isDirectory) throw pathError("ENOTDIR", cwd);
 }
 
 /** A pipe of the child, as Python's Read/WriteSubprocessPipeProto. @internal */
@@ -186,7 +197,7 @@ export class UnixSubprocessTransport extends SubprocessTransport {
     if (cwdPath !== null) checkCwd(cwdPath);
     if (!shell && args[0] === "") {
       // execvp("") fails with EACCES, which Python raises; Node refuses the empty name itself.
-      throw new PermissionError("[Errno 13] Permission denied: ''", { code: "EACCES", errno: 13, strerror: "Permission denied", filename: "" });
+      throw pathError("EACCES", "");
     }
     const environment = env ?? process.env;
     let file: string;
@@ -468,8 +479,7 @@ export class UnixSubprocessTransport extends SubprocessTransport {
 
 function translateSpawnError(error: Error, file: string): unknown {
   const code = (error as Error & { code?: string }).code;
-  if (code === "ENOENT") return new FileNotFoundError(`[Errno 2] No such file or directory: '${file}'`, { code, errno: 2, cause: error, strerror: "No such file or directory", filename: file });
-  if (code === "EACCES") return new PermissionError(`[Errno 13] Permission denied: '${file}'`, { code, errno: 13, cause: error, strerror: "Permission denied", filename: file });
+  if (code === "ENOENT" || code === "EACCES") return pathError(code, file, error);
   return fromNodeError(error);
 }
 

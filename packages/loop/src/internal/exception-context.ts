@@ -1,12 +1,7 @@
 /** Text of the default exception handler. Mirrors CPython 3.13 BaseEventLoop.default_exception_handler. */
 import type { ExceptionContext } from "@aio/core";
-import { reprFull } from "@aio/futures";
+import { _pyRepr } from "@aio/core";
 import { toText } from "./format.js";
-
-/** Python's `{value!r}`: full reprs; objects with a Python-shaped `toString()` (handles, futures, tasks) show it. */
-function repr(value: unknown): string {
-  return reprFull(value);
-}
 
 /** The log text (message, then `key: value` lines in sorted key order) and the exception to append. */
 export function formatExceptionContext(context: ExceptionContext): [string, unknown] {
@@ -21,7 +16,8 @@ export function formatExceptionContext(context: ExceptionContext): [string, unkn
     else if (key === "handle_traceback") text = `Handle created at (most recent call last):\n${toText(value)}`;
     // A collected future is reported by its repr (a string): shown as Python shows the future.
     else if ((key === "future" || key === "task") && typeof value === "string") text = value;
-    else text = repr(value);
+    // Python's `{value!r}`: objects with a Python-shaped `toString()` (handles, futures, tasks) show it.
+    else text = _pyRepr(value);
     lines.push(`${key}: ${text}`);
   }
   return [lines.join("\n"), context.exception ?? undefined];

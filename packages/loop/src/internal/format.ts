@@ -9,11 +9,6 @@ export function toText(value: unknown): string {
   return String(value);
 }
 
-/** An argument as Python's format_helpers shows it: `reprlib.repr(arg)`. */
-function formatArg(value: unknown): string {
-  return reprValue(value);
-}
-
 /**
  * `name(arg, ...)` like Python's `_format_callback_source`: the arguments only in debug mode, since
  * they may hold sensitive data (format_helpers._format_args_and_kwargs). JavaScript has no source
@@ -25,5 +20,6 @@ export function formatCallbackSource(
   debug: boolean,
 ): string {
   const name = callback.name.replace(/^bound /, "") || "<anonymous>";
-  return debug ? `${name}(${args.map(formatArg).join(", ")})` : `${name}()`;
+  // format_helpers._format_args_and_kwargs: reprlib.repr of each argument.
+  return debug ? `${name}(${args.map(reprValue).join(", ")})` : `${name}()`;
 }

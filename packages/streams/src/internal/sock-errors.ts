@@ -11,6 +11,7 @@ import type { SocketAddress } from "./addresses.js";
 const ERRNO = {
   EBADF: [9, "Bad file descriptor"],
   EINVAL: [22, "Invalid argument"],
+  EADDRINUSE: [98, "Address already in use"],
   EPIPE: [32, "Broken pipe"],
   EDESTADDRREQ: [89, "Destination address required"],
   ESOCKTNOSUPPORT: [94, "Socket type not supported"],

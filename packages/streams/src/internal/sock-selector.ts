@@ -16,9 +16,8 @@
  * callbacks of the sock_* methods, which run once more so that their future fails with EBADF
  * instead of hanging.
  */
-import { contextVarsTouched, copyContext } from "@aio/core";
+import { _pyRepr as repr, contextVarsTouched, copyContext } from "@aio/core";
 import type { AbstractEventLoop, AbstractHandle, Context, LoopInternals } from "@aio/core";
-import { repr } from "./repr.js";
 
 type Loop = AbstractEventLoop & LoopInternals;
 
