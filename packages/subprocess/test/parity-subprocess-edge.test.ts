@@ -11,23 +11,16 @@ import { describe, expect, it } from "vitest";
 import { CancelledError, OSError, ProcessLookupError, SubprocessProtocol, TimeoutError } from "@aio/core";
 import type { AbstractEventLoop } from "@aio/core";
 import { createTask, gather, sleep, waitFor } from "@aio/tasks";
-import type { Process, SubprocessOptions, UnixSubprocessTransport } from "@aio/subprocess";
+import type { SubprocessOptions, UnixSubprocessTransport } from "@aio/subprocess";
 import { DEVNULL, PIPE, STDOUT, createSubprocessExec, createSubprocessShell, quote, subprocessExec, subprocessShell } from "@aio/subprocess";
 import { inLoop } from "./support/loop.js";
 import { processTracker } from "./support/processes.js";
+import { pyName, reap } from "./support/parity.js";
 
 const { SIGCONT, SIGSTOP } = osConstants.signals;
 
 /** Processes a test started, killed at the end if still running (a last resort after `reap`). */
 const track = processTracker();
-
-/** The program's `finally`: kills and reaps the child if it is still running. */
-async function reap(proc: Process): Promise<void> {
-  if (proc.returncode === null) {
-    proc.kill();
-    await proc.wait();
-  }
-}
 
 /** Python's repr() of a bytes object. */
 function pyBytes(data: Uint8Array): string {
@@ -60,12 +53,6 @@ function py(value: unknown): string {
 /** Python's str() of a list. */
 function pyList(values: unknown[]): string {
   return `[${values.map(py).join(", ")}]`;
-}
-
-/** Python's exception class name for a JS error, per API.md (ValueError is RangeError). */
-function pyName(error: unknown): string {
-  if (error instanceof RangeError) return "ValueError";
-  return (error as Error).name;
 }
 
 /** Runs a program on a fresh loop and returns what it printed. */

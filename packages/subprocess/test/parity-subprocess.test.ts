@@ -23,19 +23,12 @@ import type { Process } from "@aio/subprocess";
 import { DEVNULL, PIPE, STDOUT, createSubprocessExec, createSubprocessShell } from "@aio/subprocess";
 import { inLoop } from "./support/loop.js";
 import { processTracker } from "./support/processes.js";
+import { pyName, reap } from "./support/parity.js";
 
 const { SIGHUP, SIGINT, SIGTERM, SIGUSR1 } = osConstants.signals;
 
 /** Processes a test started, killed at the end if still running (a last resort after `reap`). */
 const track = processTracker();
-
-/** The program's `finally`: kills and reaps the child if it is still running. */
-async function reap(proc: Process): Promise<void> {
-  if (proc.returncode === null) {
-    proc.kill();
-    await proc.wait();
-  }
-}
 
 /** Python's repr() of a bytes object. */
 function pyBytes(data: Uint8Array): string {
@@ -61,12 +54,6 @@ function py(value: unknown): string {
   if (Array.isArray(value)) return `(${value.map(py).join(", ")})`;
   if (typeof value === "number" || typeof value === "string") return String(value);
   return JSON.stringify(value);
-}
-
-/** Python's exception class name for a JS error, per API.md (ValueError is RangeError). */
-function pyName(error: unknown): string {
-  if (error instanceof RangeError) return "ValueError";
-  return (error as Error).name;
 }
 
 /** Runs a program on a fresh loop and returns what it printed. */

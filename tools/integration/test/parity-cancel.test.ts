@@ -38,6 +38,7 @@ import type { Future } from "@aio/futures";
 import { VirtualTimeEventLoop } from "@aio/loop";
 import type { Awaitable, Task, Timeout } from "@aio/tasks";
 import { FIRST_COMPLETED, FIRST_EXCEPTION, TaskGroup, asCompleted, createTask, currentTask, eagerTaskFactory, gather, run, shield, sleep, timeout, timeoutAt, wait, waitFor } from "@aio/tasks";
+import { B, Boom, Oops } from "./support/parity.js";
 
 /** The Python programs' `fmt(e)`: class name and message; a group lists its members. */
 function fmt(e: unknown): string {
@@ -45,9 +46,6 @@ function fmt(e: unknown): string {
   if (e instanceof Error) return `${e.name}: ${e.message}`;
   return `thrown ${String(e)}`;
 }
-
-/** Python's `str(bool)`. */
-const B = (x: boolean): string => (x ? "True" : "False");
 
 /** Python's `repr()` of None, a bool, a number, a str or a list of those. */
 function pyRepr(x: unknown): string {
@@ -57,16 +55,6 @@ function pyRepr(x: unknown): string {
   if (Array.isArray(x)) return `[${x.map(pyRepr).join(", ")}]`;
   if (typeof x === "number") return String(x);
   return `<${typeof x}>`;
-}
-
-/** Python's `class Boom(Exception)`. */
-class Boom extends Error {
-  override name = "Boom";
-}
-
-/** Python's `class Oops(Exception)`. */
-class Oops extends Error {
-  override name = "Oops";
 }
 
 /** `asyncio.run(main())` on a virtual-time loop: deadlines keep their order, no real waiting. */

@@ -35,6 +35,7 @@ import { Future, isFuture, wrapFuture } from "@aio/futures";
 import { newEventLoop } from "@aio/loop";
 import type { Handle } from "@aio/loop";
 import { Task, createTask, currentTask, ensureFuture, gather, run, sleep } from "@aio/tasks";
+import { B, Boom, busyWait, q, sink } from "./support/parity.js";
 
 /** The Python programs' `fmt(e)`: class name and message. */
 function fmt(e: unknown): string {
@@ -42,37 +43,8 @@ function fmt(e: unknown): string {
   return `thrown ${String(e)}`;
 }
 
-/** Python's `str(bool)`. */
-const B = (x: boolean): string => (x ? "True" : "False");
-
 /** The Python programs' `norm(s)`: drops " created at <frame>" (debug reprs); the rest never appears here. */
 const norm = (s: string): string => s.replace(/ created at .*?:\d+:\d+\)?/g, "");
-
-/** Python's `repr(str)` for the plain strings these programs print. */
-const q = (s: string): string => `'${s}'`;
-
-/** Python's `class Boom(Exception)`. */
-class Boom extends Error {
-  override name = "Boom";
-}
-
-/** A logger sink that forwards every level to `record(levelname, message, error)`. */
-function sink(record: (level: string, message: string, error: unknown) => void): Logger {
-  return {
-    debug: (m, e) => record("DEBUG", m, e),
-    info: (m, e) => record("INFO", m, e),
-    warning: (m, e) => record("WARNING", m, e),
-    error: (m, e) => record("ERROR", m, e),
-  };
-}
-
-/** Busy-waits `seconds` of wall time (Python's `while time.monotonic() - t < s: pass`). */
-function busyWait(seconds: number): void {
-  const start = performance.now();
-  while (performance.now() - start < seconds * 1000) {
-    // spin
-  }
-}
 
 let restoreLogger: Logger | null = null;
 afterEach(() => {

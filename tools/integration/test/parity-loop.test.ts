@@ -17,18 +17,13 @@ import type { Future } from "@aio/futures";
 import { newEventLoop } from "@aio/loop";
 import type { BaseEventLoop, Handle, TimerHandle } from "@aio/loop";
 import { createTask, gather, run, sleep, toThread } from "@aio/tasks";
+import { B, busyWait, q, sink } from "./support/parity.js";
 
 /** The Python programs' `fmt(e)`: class name and message. */
 function fmt(e: unknown): string {
   if (e instanceof Error) return `${e.name}: ${e.message}`;
   return `thrown ${String(e)}`;
 }
-
-/** Python's `str(bool)`. */
-const B = (x: boolean): string => (x ? "True" : "False");
-
-/** Python's `repr(str)` for the plain strings these programs print. */
-const q = (s: string): string => `'${s}'`;
 
 /** Python's `KeyError(k)`: its str() is the key's repr. */
 class KeyError extends Error {
@@ -41,24 +36,6 @@ class KeyError extends Error {
 /** Python's `ZeroDivisionError`. */
 class ZeroDivisionError extends Error {
   override name = "ZeroDivisionError";
-}
-
-/** A logger sink that forwards every level to `record(levelname, message, error)`. */
-function sink(record: (level: string, message: string, error: unknown) => void): Logger {
-  return {
-    debug: (m, e) => record("DEBUG", m, e),
-    info: (m, e) => record("INFO", m, e),
-    warning: (m, e) => record("WARNING", m, e),
-    error: (m, e) => record("ERROR", m, e),
-  };
-}
-
-/** Busy-waits `seconds` of wall time (Python's `while time.monotonic() - t < s: pass`). */
-function busyWait(seconds: number): void {
-  const start = performance.now();
-  while (performance.now() - start < seconds * 1000) {
-    // spin
-  }
 }
 
 let restoreLogger: Logger | null = null;

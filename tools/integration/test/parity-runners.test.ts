@@ -63,6 +63,7 @@ import {
   toThread,
 } from "@aio/tasks";
 import type { Timeout } from "@aio/tasks";
+import { B, Boom, Oops, sink } from "./support/parity.js";
 
 /** The Python programs' `fmt(e)`: class name and message; a group lists its members. */
 function fmt(e: unknown): string {
@@ -70,9 +71,6 @@ function fmt(e: unknown): string {
   if (e instanceof Error) return `${e.name}: ${e.message}`;
   return `thrown ${String(e)}`;
 }
-
-/** Python's `str(bool)`. */
-const B = (x: boolean): string => (x ? "True" : "False");
 
 /** Python's `str(x)` where `None` may appear. */
 const py = (x: string | number | null | undefined | void): string => (x === null || x === undefined ? "None" : String(x));
@@ -83,28 +81,8 @@ const pyRepr = (x: string | number): string => (typeof x === "string" ? `'${x}'`
 /** Python's `repr(list)` of strings or numbers. */
 const pyList = (xs: readonly (string | number)[]): string => `[${xs.map(pyRepr).join(", ")}]`;
 
-/** Python's `class Boom(Exception)`. */
-class Boom extends Error {
-  override name = "Boom";
-}
-
-/** Python's `class Oops(Exception)`. */
-class Oops extends Error {
-  override name = "Oops";
-}
-
 /** Drops every record: debug mode logs "Close <EventLoop ...>" at debug level, which Python's default logging setup drops. */
 const quietLogger: Logger = { debug: () => undefined, info: () => undefined, warning: () => undefined, error: () => undefined };
-
-/** A logger sink that forwards every level to `record(levelname, message, error)`. */
-function sink(record: (level: string, message: string, error: unknown) => void): Logger {
-  return {
-    debug: (m, e) => record("DEBUG", m, e),
-    info: (m, e) => record("INFO", m, e),
-    warning: (m, e) => record("WARNING", m, e),
-    error: (m, e) => record("ERROR", m, e),
-  };
-}
 
 /** `asyncio.run(main())` on a virtual-time loop: deadlines keep their order, no real waiting. */
 function vrun<T>(main: () => Promise<T>): Promise<T> {

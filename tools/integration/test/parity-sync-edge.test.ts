@@ -36,25 +36,10 @@ import { VirtualTimeEventLoop } from "@aio/loop";
 import { LifoQueue, PriorityQueue, Queue } from "@aio/queues";
 import { Barrier, BoundedSemaphore, Condition, Event, Lock, Semaphore } from "@aio/sync";
 import { createTask, gather, run, sleep, timeout, waitFor } from "@aio/tasks";
-
-/** Python's `class Boom(Exception)`. */
-class Boom extends Error {
-  override name = "Boom";
-}
-
-/** Python's `str(bool)`. */
-const B = (x: boolean): string => (x ? "True" : "False");
+import { B, Boom, pyType, tuplesInRepr } from "./support/parity.js";
 
 /** The prelude's `R(x)`: a primitive's or queue's repr without its address (Node's inspect hook). */
 const R = (x: object): string => inspect(x);
-
-/** Python's `type(x).__name__` (JS error classes mapped back to Python's). */
-function pyType(value: unknown): string {
-  if (value === undefined || value === null) return "NoneType";
-  if (value instanceof RangeError) return "ValueError";
-  if (value instanceof Error) return value.name;
-  return typeof value;
-}
 
 /** The prelude's `fmt(e)`: Python class name and message. */
 function fmt(e: unknown): string {
@@ -79,20 +64,6 @@ const tupleList = (items: readonly unknown[]): string => `[${items.map((x) => py
 
 /** Python's `[type(r).__name__ for r in res]`. */
 const typeNames = (res: readonly unknown[]): string => pyRepr(res.map(pyType));
-
-/** A PriorityQueue's str() with the arrays inside `_queue=[...]` shown as Python tuples. */
-function tuplesInRepr(text: string): string {
-  const start = text.indexOf("_queue=[");
-  if (start < 0) return text;
-  let depth = 0;
-  let out = text.slice(0, start + "_queue=".length);
-  for (const ch of text.slice(start + "_queue=".length)) {
-    if (ch === "[") out += depth++ === 0 ? "[" : "(";
-    else if (ch === "]") out += --depth === 0 ? "]" : ")";
-    else out += ch;
-  }
-  return out;
-}
 
 type Print = (...parts: unknown[]) => void;
 

@@ -9,19 +9,12 @@ import { BrokenBarrierError, CancelledError, QueueEmpty, QueueFull, QueueShutDow
 import { LifoQueue, PriorityQueue, Queue } from "@aio/queues";
 import { Barrier, BoundedSemaphore, Condition, Event, Lock, Semaphore } from "@aio/sync";
 import { createTask, currentTask, gather, run, sleep, timeout, waitFor } from "@aio/tasks";
+import { pyType, tuplesInRepr } from "./support/parity.js";
 
 /** The `[...]` part of a primitive's repr (Python's repr also shows an address). */
 function st(obj: { toString(): string }): string {
   const match = /\[(.*)\]>$/.exec(obj.toString());
   return match ? (match[1] as string) : obj.toString();
-}
-
-/** Python's `type(x).__name__` for what a program prints (JS error classes mapped back). */
-function pyType(value: unknown): string {
-  if (value === undefined || value === null) return "NoneType";
-  if (value instanceof RangeError) return "ValueError";
-  if (value instanceof Error) return value.name;
-  return typeof value;
 }
 
 /** Python's `repr()` of an exception with at most one argument. */
@@ -33,20 +26,6 @@ function pyRepr(error: Error): string {
 function tuple(items: readonly unknown[]): string {
   const parts = items.map((x) => (typeof x === "string" ? `'${x}'` : String(x)));
   return `(${parts.join(", ")}${parts.length === 1 ? "," : ""})`;
-}
-
-/** A queue's str() with the arrays inside `_queue=[...]` shown as Python tuples. */
-function tuplesInRepr(text: string): string {
-  const start = text.indexOf("_queue=[");
-  if (start < 0) return text;
-  let depth = 0;
-  let out = text.slice(0, start + "_queue=".length);
-  for (const ch of text.slice(start + "_queue=".length)) {
-    if (ch === "[") out += depth++ === 0 ? "[" : "(";
-    else if (ch === "]") out += --depth === 0 ? "]" : ")";
-    else out += ch;
-  }
-  return out;
 }
 
 /** Python's `str(bool)`. */

@@ -25,6 +25,7 @@ import type { Future } from "@aio/futures";
 import { VirtualTimeEventLoop, newEventLoop } from "@aio/loop";
 import { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, Runner, Task, TaskGroup, allTasks, asCompleted, createTask, currentTask, eagerTaskFactory, ensureFuture, gather, run, shield, sleep, timeout, timeoutAt, wait, waitFor } from "@aio/tasks";
 import type { Awaitable, ReturnWhen, Timeout } from "@aio/tasks";
+import { B, Boom } from "./support/parity.js";
 
 /** The Python programs' `fmt(e)`: class name and message; a group lists its members. */
 function fmt(e: unknown): string {
@@ -32,14 +33,6 @@ function fmt(e: unknown): string {
   if (e instanceof Error) return `${e.name}: ${e.message}`;
   return `thrown ${String(e)}`;
 }
-
-/** Python's `class Boom(Exception)`. */
-class Boom extends Error {
-  override name = "Boom";
-}
-
-/** Python's `str(bool)`. */
-const B = (x: boolean): string => (x ? "True" : "False");
 
 /** `asyncio.run(main())` on a virtual-time loop: deadlines keep their order, no real waiting. */
 function vrun<T>(main: () => Promise<T>): Promise<T> {
