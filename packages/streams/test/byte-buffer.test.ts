@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { StreamReader } from "@aio/streams";
 import { describe, expect, it } from "vitest";
-import { ByteBuffer } from "../src/internal/byte-buffer.js";
+import { ByteBuffer, ByteSink } from "../src/internal/byte-buffer.js";
 import { inLoop } from "./support/loop.js";
 
 function bufferOf(chunks: Uint8Array[]): ByteBuffer {
@@ -143,6 +143,61 @@ describe("ByteBuffer (interleaved operations)", () => {
       }),
       { numRuns: 1000, seed: SEED },
     );
+  });
+});
+
+describe("ByteSink and read(-1)", () => {
+  it("drainInto moves every held byte, from the consumed head on, and empties the buffer", () => {
+    const buffer = bufferOf([Buffer.from("abc"), Buffer.from("defg"), Buffer.from("h")]);
+    buffer.drop(2);
+    const sink = new ByteSink();
+    buffer.drainInto(sink);
+    expect(buffer.length).toBe(0);
+    buffer.push(Buffer.from("ij"));
+    buffer.drainInto(sink);
+    expect(sink.result().toString()).toBe("cdefghij");
+  });
+
+  it("keeps no slack behind a small result, and gives a large one as a view without a final copy", () => {
+    const small = new ByteSink();
+    small.append(Buffer.alloc(10, 1));
+    const smallResult = small.result();
+    expect(smallResult.length).toBe(10);
+    expect(smallResult.buffer.byteLength).toBeLessThan(65536);
+    const large = new ByteSink();
+    for (let i = 0; i < 40; i++) large.append(Buffer.alloc(65536, i));
+    const largeResult = large.result();
+    expect(largeResult.length).toBe(40 * 65536);
+    for (let i = 0; i < 40; i++) expect(largeResult[i * 65536]).toBe(i);
+    expect(largeResult.buffer.byteLength).toBeGreaterThanOrEqual(40 * 65536);
+  });
+
+  it("equals Buffer.concat of the chunks for any chunking (property)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 300_000 }), { maxLength: 12 }), (chunks) => {
+        const sink = new ByteSink();
+        for (const chunk of chunks) sink.append(Buffer.from(chunk));
+        expect(sink.result().equals(Buffer.concat(chunks))).toBe(true);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  // read(-1) gathers until EOF as Python's read() does (blocks joined), here through one sink
+  it("read(-1) returns every byte fed over many wake-ups, in order, and b'' after EOF", async () => {
+    await inLoop(async (loop) => {
+      const stream = new StreamReader({ loop });
+      const pieces: Buffer[] = [];
+      for (let i = 0; i < 300; i++) pieces.push(Buffer.alloc(1 + ((i * 7919) % 9000), i % 256));
+      const reading = loop.createTask(() => stream.read(-1));
+      for (const [index, piece] of pieces.entries()) {
+        stream.feedData(piece);
+        if (index % 17 === 0) await new Promise<void>((resolve) => loop.callSoon(resolve));
+      }
+      stream.feedEof();
+      expect((await reading).equals(Buffer.concat(pieces))).toBe(true);
+      expect((await stream.read(-1)).length).toBe(0);
+    });
   });
 });
 

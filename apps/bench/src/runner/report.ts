@@ -28,7 +28,7 @@ export interface RunConfig {
   readonly impls: readonly ImplName[];
 }
 
-const HEAD = ["id", "unit", "aio", "CPython 3.13", "3.11+uvloop", "raw Node", "aio/CPython", "target", "aio/Node", "target"];
+const HEAD = ["id", "unit", "aio", "CPython 3.13", "3.11+uvloop", "raw Node", "aio/CPython", "target", "aio/Node", "target", "Node/CPython"];
 
 interface Row {
   readonly id: string;
@@ -36,19 +36,28 @@ interface Row {
   readonly cells: readonly string[];
   readonly vsCpython: Ratio;
   readonly vsNode?: Ratio;
+  readonly nodeVsCpython?: Ratio;
 }
 
 function rowsOf(summaries: readonly WorkloadSummary[]): Row[] {
   const rows: Row[] = [];
   for (const summary of summaries) {
     const unit = summary.lowerIsBetter ? `${summary.unit} (lower is better)` : summary.unit;
-    rows.push({ id: summary.id, unit, cells: IMPLS.map((impl) => formatCell(summary.cells[impl])), vsCpython: summary.vsCpython, vsNode: summary.vsNode });
+    rows.push({
+      id: summary.id,
+      unit,
+      cells: IMPLS.map((impl) => formatCell(summary.cells[impl])),
+      vsCpython: summary.vsCpython,
+      vsNode: summary.vsNode,
+      nodeVsCpython: summary.nodeVsCpython,
+    });
     if (summary.lateVsCpython !== undefined) {
       rows.push({
         id: `${summary.id} late`,
         unit: "mean ms late (lower is better)",
         cells: IMPLS.map((impl) => formatCell(summary.cells[impl], true)),
         vsCpython: summary.lateVsCpython,
+        ...(summary.lateNodeVsCpython === undefined ? {} : { nodeVsCpython: summary.lateNodeVsCpython }),
       });
     }
   }
@@ -76,6 +85,7 @@ function table(summaries: readonly WorkloadSummary[], marks: [string, string]): 
     targetText(row.vsCpython),
     ratioText(row.vsNode, marks),
     targetText(row.vsNode),
+    ratioText(row.nodeVsCpython, marks),
   ]);
 }
 
@@ -124,6 +134,8 @@ export function markdown(summaries: readonly WorkloadSummary[], machine: Machine
     "Ratios are @aio's median over the reference's median from this same run (BENCH.md: never compare absolute",
     "figures across runs). Higher is better, except W8 (bytes per parked task) and W5 late (mean lateness),",
     "where @aio's figure over the reference's should be at most the target. ✓ meets BENCH.md's target, ✗ misses it.",
+    "Node/CPython is raw Node's median over CPython's in the same run: the floor's own ratio, so an aio/CPython",
+    "target above it asks @aio to beat raw Node.",
     "",
     `| ${HEAD.join(" | ")} |`,
     `| ${HEAD.map((_, column) => (column < 2 ? "---" : "---:")).join(" | ")} |`,

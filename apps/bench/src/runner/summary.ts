@@ -37,8 +37,15 @@ export interface WorkloadSummary {
   readonly cells: Readonly<Record<ImplName, Cell>>;
   readonly vsCpython: Ratio;
   readonly vsNode: Ratio;
+  /**
+   * Raw Node over CPython in the same run: the floor's own ratio. A library on Node is unlikely to
+   * beat raw Node, so a CPython target above this figure is out of reach on this machine that day.
+   */
+  readonly nodeVsCpython: Ratio;
   /** W5 only: @aio's mean lateness over CPython's (lower is better). */
   readonly lateVsCpython?: Ratio;
+  /** W5 only: raw Node's mean lateness over CPython's. */
+  readonly lateNodeVsCpython?: Ratio;
 }
 
 export function median(values: readonly number[]): number {
@@ -106,7 +113,13 @@ function summarise(workload: Workload, records: readonly RunRecord[], absent: Re
     cells,
     vsCpython: ratio(aio.rate, cpython.rate, [aio, cpython], ["aio", "cpython"], workload.targets.cpython),
     vsNode: ratio(aio.rate, node.rate, [aio, node], ["aio", "node"], workload.targets.node),
-    ...(workload.id === "W5" ? { lateVsCpython: ratio(aio.late_ms, cpython.late_ms, [aio, cpython], ["aio", "cpython"], workload.targets.lateCpython) } : {}),
+    nodeVsCpython: ratio(node.rate, cpython.rate, [node, cpython], ["node", "cpython"], undefined),
+    ...(workload.id === "W5"
+      ? {
+          lateVsCpython: ratio(aio.late_ms, cpython.late_ms, [aio, cpython], ["aio", "cpython"], workload.targets.lateCpython),
+          lateNodeVsCpython: ratio(node.late_ms, cpython.late_ms, [node, cpython], ["node", "cpython"], undefined),
+        }
+      : {}),
   };
 }
 
