@@ -10,7 +10,7 @@
  * `copyContext()` is O(1) and a task's copy never sees its creator's later writes, as in Python.
  * Context variables are few in practice, so copying a small Map on write beats a HAMT here.
  */
-import { AsyncLocalStorage } from "node:async_hooks";
+import { AsyncLocalStorage, AsyncResource } from "node:async_hooks";
 import { RuntimeError } from "./errors.js";
 import { _pyRepr as repr } from "./repr.js";
 
@@ -26,12 +26,19 @@ export interface TaskFrame {
 export const frameStorage = new AsyncLocalStorage<TaskFrame>();
 
 /**
+ * The root frame, entered through the resource `AsyncLocalStorage.snapshot()` would wrap: the
+ * snapshot's bound function adds two argument arrays and two `Reflect.apply` per call, and the
+ * loop enters the root frame for every task it starts (benchmark W1).
+ */
+const rootResource = new AsyncResource("aio-root", { requireManualDestroy: true });
+
+/**
  * Runs a function in the async context this module was loaded in, where no task frame is set.
  * The loop enters it to run callbacks outside any task. Unlike `frameStorage.exit`, which
  * builds a new frame each call (and every task started inside would copy it), this swaps the
  * saved frame in and out without allocating (benchmark W1). @internal
  */
-export const runInRootContext: <R>(fn: () => R) => R = AsyncLocalStorage.snapshot();
+export const runInRootContext = <R>(fn: () => R): R => rootResource.runInAsyncScope(fn);
 
 /** Python's `LookupError`: a context variable has no value and no default. */
 export class LookupError extends Error {

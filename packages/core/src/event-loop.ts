@@ -184,6 +184,10 @@ export interface ReadyHandle {
 export interface LoopInternals extends LoopStepHooks {
   /** `callSoon` with the argument list and context given directly (no option parsing). */
   _callSoon(callback: (...args: never[]) => unknown, args: unknown[], context: Context | null): AbstractHandle;
+  /** `_callSoon` with exactly one argument, kept without an array. */
+  _callSoon1(callback: (...args: never[]) => unknown, arg: unknown, context: Context | null): AbstractHandle;
+  /** `callLater` with exactly one argument, kept without an array (the callback is not checked). */
+  _callLater1(delay: number, callback: (...args: never[]) => unknown, arg: unknown): AbstractTimerHandle;
   /** Appends a ready handle (waking an idle loop). */
   _pushReady(handle: ReadyHandle): void;
   /** Enables debug-mode checks and source tracebacks. */

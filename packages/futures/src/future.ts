@@ -279,7 +279,7 @@ export class Future<T = unknown> implements AbstractFuture<T> {
     let context = options.context ?? null;
     if (context === null && contextVarsTouched) context = copyContext();
     if (this._state !== PENDING) {
-      this._loop._callSoon(callback, [this], context);
+      this._loop._callSoon1(callback, this, context);
     } else {
       this._pushCallback(callback, context);
     }
@@ -425,7 +425,7 @@ export class Future<T = unknown> implements AbstractFuture<T> {
       // would have taken; running in none, a `set` inside the callback would leak into the
       // loop's context.
       if (context === null && contextVarsTouched) context = new Context();
-      const handle = this._loop._callSoon(entry as (...args: never[]) => unknown, [this], context);
+      const handle = this._loop._callSoon1(entry as (...args: never[]) => unknown, this, context);
       // Python's call_soon records where a debug-mode handle was made (here: where the future completed).
       // eslint-disable-next-line @typescript-eslint/unbound-method -- only the identity is used: the stack is cut above it
       if (this._loop._debug) (handle as { _sourceTraceback?: string })._sourceTraceback = captureStack(this._runCallback);

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ExceptionContext } from "@aio/core";
 import { Handle, TimerHandle, newEventLoop } from "../src/index.js";
 import type { BaseEventLoop } from "../src/index.js";
+import { NO_ARG } from "../src/handles.js";
 import type { HandleLoop } from "../src/handles.js";
 
 /** Python's `mock.Mock()` loop: only what a handle touches. */
@@ -129,6 +130,59 @@ describe("Handle", () => {
     new Handle(seen, [], mockLoop(), context)._run();
     expect(seen).toHaveReturnedWith("inner");
     expect(variable.get()).toBe("outer");
+  });
+});
+
+describe("Handle without an argument array (none or one argument)", () => {
+  it("calls back with exactly the arguments given to callSoon: none, one, or several", async () => {
+    const loop = newEventLoop();
+    loops.push(loop);
+    const seen: unknown[][] = [];
+    const record = (...args: unknown[]): void => {
+      seen.push(args);
+    };
+    loop.callSoon(record);
+    loop.callSoon(record, undefined);
+    loop.callSoon(record, "one");
+    loop.callSoon(record, 1, 2);
+    loop.callSoon(() => loop.stop());
+    await loop.runForever();
+    expect(seen).toEqual([[], [undefined], ["one"], [1, 2]]);
+  });
+
+  it("shows its one argument in a debug repr, and none once cancelled", () => {
+    const handle = new Handle(noop, null, mockLoop(true), null, "only");
+    expect(handle.toString()).toBe("<Handle noop('only')>");
+    expect(handle._argList()).toEqual(["only"]);
+    handle.cancel();
+    expect(handle.toString()).toBe("<Handle cancelled noop('only')>");
+    expect(handle._argList()).toEqual([]);
+    expect(new Handle(noop, null, mockLoop(true), null, NO_ARG).toString()).toBe("<Handle noop()>");
+    expect(new Handle(noop, null, mockLoop(true), null, undefined).toString()).toBe("<Handle noop(None)>");
+  });
+
+  it("passes its one argument inside its context, and reports a failure with it", async () => {
+    const { Context, ContextVar } = await import("@aio/core");
+    const variable = new ContextVar<string>("handle_one_var", { default: "outer" });
+    const context = new Context();
+    context.run(() => variable.set("inner"));
+    const seen = vi.fn((suffix: string) => variable.get() + suffix);
+    new Handle(seen, null, mockLoop(), context, "!")._run();
+    expect(seen).toHaveReturnedWith("inner!");
+    const loop = mockLoop(true);
+    const error = new RangeError("boom");
+    const failing = new Handle(
+      (_value: number) => {
+        throw error;
+      },
+      null,
+      loop,
+      null,
+      7,
+    );
+    failing._run();
+    expect(loop.contexts[0]?.message).toBe("Exception in callback <anonymous>(7)");
+    expect(loop.contexts[0]?.exception).toBe(error);
   });
 });
 

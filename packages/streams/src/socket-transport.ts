@@ -172,7 +172,7 @@ export class SocketTransport extends Transport {
    */
   readonly _onData = (data: Buffer): void => {
     this._sock.pause();
-    this._loop._callSoon(this._deliverData, [data], null);
+    this._loop._callSoon1(this._deliverData, data, null);
   };
 
   /** Lets the next chunk in unless the protocol paused reading or the transport is closing. @internal */

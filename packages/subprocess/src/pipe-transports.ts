@@ -71,7 +71,7 @@ export class ReadPipeTransport extends ReadTransport {
   /** @internal */
   readonly _onData = (data: Buffer): void => {
     if (this._loop.isClosed()) return;
-    this._loop._callSoon(this._deliver, [data], null);
+    this._loop._callSoon1(this._deliver, data, null);
   };
 
   /** @internal */

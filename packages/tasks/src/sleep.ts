@@ -32,7 +32,7 @@ function yieldOnce<T>(result: T): Promise<T> {
       task._yield(resolve as (value: unknown) => void, reject, result);
     } else {
       const loop = getRunningLoop() as Loop;
-      loop._callSoon(resolve, [result], null);
+      loop._callSoon1(resolve, result, null);
     }
   });
 }
@@ -70,9 +70,9 @@ function wakeSleeper<T>(future: SleepFuture<T>): void {
 }
 
 function sleepFor<T>(delay: number, result: T): Promise<T> {
-  const loop = _getRunningLoop();
+  const loop = _getRunningLoop() as Loop | null;
   if (loop === null) return Promise.reject(new RuntimeError("no running event loop"));
   const future = new SleepFuture<T>(loop, result);
-  future._handle = loop.callLater(delay, wakeSleeper, future);
+  future._handle = loop._callLater1(delay, wakeSleeper, future);
   return awaitFuture(future);
 }

@@ -149,7 +149,7 @@ export class Task<T = unknown> extends Future<T> implements AwaitingTask, TaskFr
         eagerSettling.set(this, null);
         // By the next iteration the step has settled, unless the task waits on a foreign promise:
         // then held cancels land the ordinary way (at its next aio await).
-        this._loop._callSoon(applyHeldCancels, [this], null);
+        this._loop._callSoon1(applyHeldCancels, this, null);
       }
     } else {
       // The task is its own first handle (Python: `call_soon(self.__step)`): no extra object.

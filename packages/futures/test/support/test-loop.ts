@@ -63,6 +63,9 @@ export class TestLoop {
     this._ready.push(handle);
     return handle;
   }
+  _callSoon1(callback: (...args: never[]) => unknown, arg: unknown, context: Context | null): TestHandle {
+    return this._callSoon(callback, [arg], context);
+  }
   callSoon<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): TestHandle {
     return this._callSoon(callback, args, null);
   }
