@@ -104,7 +104,10 @@ export function gather(...args: unknown[]): Future<unknown[]> {
         }
       }
       if (outer._cancelRequested) {
-        outer.setException((future as Future<unknown>)._makeCancelledError());
+        // CPython's `fut._make_cancelled_error()` runs after `for fut in children:`, so `fut` is
+        // the last child in argument order (not the one that finished last). A task hands out
+        // its cancel message once: if that child's was taken already, the error is bare.
+        outer.setException((children[children.length - 1] as Future<unknown>)._makeCancelledError());
       } else {
         outer.setResult(results);
       }

@@ -127,6 +127,39 @@ describe("gather", () => {
   }
 
   // mirrors test_tasks.py::test_constructor_empty_sequence_without_loop
+  // CPython tasks.py gather._done_callback: `exc = fut._make_cancelled_error()` after
+  // `for fut in children:`, i.e. from the last child in argument order. A task hands out its
+  // cancel message once, so a child whose cancellation was already read gives a bare error.
+  // (Found by the differential programs in tools/integration; python3.13 prints the same.)
+  it("raises the last child's cancellation, in argument order, when the gather is cancelled", async () => {
+    const loop = makeLoop();
+    const seen: string[] = [];
+    await loop.runUntilComplete(async () => {
+      const sleeper = (): Promise<void> => sleep(10);
+      const first = new Task(sleeper, { loop });
+      const last = new Task(sleeper, { loop });
+      await sleep(0);
+      last.cancel("m3");
+      try {
+        await last;
+      } catch (error) {
+        seen.push(`last: ${(error as CancelledError).message}`);
+      }
+      const outer = new Task(() => gather([first, last], { returnExceptions: true }), { loop });
+      await sleep(0);
+      first.cancel("first");
+      outer.cancel();
+      try {
+        await outer;
+      } catch (error) {
+        seen.push(`outer: ${error instanceof CancelledError ? `CancelledError '${error.message}'` : String(error)}`);
+      }
+    });
+    // python3.13: last: m3 / outer: CancelledError '' (not the first child's 'first')
+    expect(seen).toEqual(["last: m3", "outer: CancelledError ''"]);
+    loop.close();
+  });
+
   it("needs a loop for an empty list outside a loop", () => {
     expect(() => gather()).toThrow(RuntimeError);
   });
