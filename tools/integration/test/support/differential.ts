@@ -57,7 +57,8 @@ export type Op =
   | { k: "putnowait"; q: number; v: number }
   | { k: "qshutdown"; q: number; immediate: boolean }
   | { k: "cvset"; v: number }
-  | { k: "cvget" };
+  | { k: "cvget" }
+  | { k: "repr"; what: number };
 
 export interface Program {
   readonly seed: number;
@@ -89,7 +90,7 @@ export function generate(seed: number): Program {
     const ops: Op[] = [];
     const length = 1 + int(big ? 14 : 7);
     for (let j = 0; j < length; j++) {
-      const roll = i === 0 ? int(13) : int(44);
+      const roll = i === 0 ? int(13) : int(47);
       // Awaiting is only of earlier tasks (no cycles); everything else may target any task.
       const earlier = i === 0 ? 0 : int(i);
       switch (roll) {
@@ -216,8 +217,11 @@ export function generate(seed: number): Program {
         case 41:
           ops.push({ k: "cvset", v: int(100) });
           break;
-        default:
+        case 42:
           ops.push({ k: "cvget" });
+          break;
+        default:
+          ops.push({ k: "repr", what: int(REPRS.length) });
           break;
       }
     }
@@ -227,6 +231,9 @@ export function generate(seed: number): Program {
 }
 
 // ------------------------------------------------------------------------------------ Python
+
+/** What the `repr` operation shows (the same names on both sides). */
+const REPRS = ["locks[0]", "locks[1]", "events[0]", "sem", "cond", "barrier", "queues[0]", "queues[1]", "futures[0]", "futures[1]"];
 
 const INDENT = "    ";
 
@@ -389,6 +396,8 @@ function pyOp(op: Op, i: number, j: number, indent: string): string[] {
       return [`${indent}cv.set(${op.v})`];
     case "cvget":
       return [`${indent}log(f"${tag} cv={cv.get()}")`];
+    case "repr":
+      return [`${indent}log(f"${tag} {norm(repr(${REPRS[op.what] as string}))}")`];
   }
 }
 
@@ -454,10 +463,14 @@ export function toPython(program: Program): string {
 /** The Python module that runs every program and prints `{seed: trace}` as JSON. */
 export function pythonModule(programs: readonly Program[]): string {
   return [
-    "import asyncio, contextvars, json",
+    "import asyncio, contextvars, json, re",
     "",
     "class Boom(Exception):",
     "    pass",
+    "",
+    "def norm(r):",
+    "    # @aio's reprs show no module path and no address (a documented difference).",
+    "    return re.sub(r'^<(?:asyncio\\.[a-z_]+\\.)?(\\w+)(?: object)? at 0x[0-9a-f]+', r'<\\1', r)",
     "",
     "def describe(x):",
     "    if isinstance(x, asyncio.Future):",
@@ -751,6 +764,11 @@ export async function runOnAio(program: Program): Promise<string[]> {
         case "cvget":
           log(`${tag} cv=${cv.get()}`);
           return;
+        case "repr": {
+          const shown = [locks[0], locks[1], events[0], sem, cond, barrier, queues[0], queues[1], futures[0], futures[1]][op.what];
+          log(`${tag} ${String(shown)}`);
+          return;
+        }
       }
     };
 
