@@ -1,11 +1,13 @@
 /**
  * Records CPython 3.13's traces for the differential programs (test/support/differential.ts):
  *
- *   node scripts/record-differential.ts [count] [firstSeed]
+ *   node scripts/record-differential.ts [tasks|reader] [count] [firstSeed]
  *
- * runs programs firstSeed..firstSeed+count-1 (default 400 from 1) with python3.13 and writes
- * test/fixtures/differential.json, which differential.test.ts replays on @aio. Needs python3.13
- * (found as `python3.13`, with PYENV_VERSION=3.13.0 for a pyenv install).
+ * runs programs firstSeed..firstSeed+count-1 (default 6000 from 1) of the task programs
+ * (support/differential.ts) or the StreamReader programs (support/reader-differential.ts) with
+ * python3.13, and writes test/fixtures/differential.json or reader-differential.json, which
+ * differential.test.ts and reader-differential.test.ts replay on @aio. Needs python3.13 (found
+ * as `python3.13`, with PYENV_VERSION=3.13.0 for a pyenv install).
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -13,18 +15,21 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { generate, pythonModule } from "../test/support/differential.ts";
+import { generateReader, readerPythonModule } from "../test/support/reader-differential.ts";
 
-const count = Number(process.argv[2] ?? 400);
-const first = Number(process.argv[3] ?? 1);
-if (!Number.isInteger(count) || count < 1 || !Number.isInteger(first)) {
-  process.stderr.write("usage: record-differential.ts [count] [firstSeed]\n");
+const suite = process.argv[2] ?? "tasks";
+const count = Number(process.argv[3] ?? 6000);
+const first = Number(process.argv[4] ?? 1);
+if ((suite !== "tasks" && suite !== "reader") || !Number.isInteger(count) || count < 1 || !Number.isInteger(first)) {
+  process.stderr.write("usage: record-differential.ts [tasks|reader] [count] [firstSeed]\n");
   process.exit(2);
 }
-const programs = Array.from({ length: count }, (_, i) => generate(first + i));
+const seeds = Array.from({ length: count }, (_, i) => first + i);
+const source = suite === "tasks" ? pythonModule(seeds.map(generate)) : readerPythonModule(seeds.map(generateReader));
 const dir = mkdtempSync(join(tmpdir(), "aio-differential-"));
 try {
   const file = join(dir, "programs.py");
-  writeFileSync(file, pythonModule(programs));
+  writeFileSync(file, source);
   const output = execFileSync("python3.13", [file], {
     env: { ...process.env, PYENV_VERSION: process.env["PYENV_VERSION"] ?? "3.13.0" },
     encoding: "utf8",
@@ -36,7 +41,7 @@ try {
     env: { ...process.env, PYENV_VERSION: process.env["PYENV_VERSION"] ?? "3.13.0" },
     encoding: "utf8",
   }).trim();
-  const target = join(dirname(fileURLToPath(import.meta.url)), "..", "test", "fixtures", "differential.json");
+  const target = join(dirname(fileURLToPath(import.meta.url)), "..", "test", "fixtures", suite === "tasks" ? "differential.json" : "reader-differential.json");
   const fixture = { python: version, recorded: new Date().toISOString().slice(0, 10), traces };
   writeFileSync(target, `${JSON.stringify(fixture, null, 0).replace(/\],"/g, '],\n"')}\n`);
   process.stdout.write(`${Object.keys(traces).length} traces from Python ${version} -> ${target}\n`);

@@ -14,6 +14,7 @@ import { Queue } from "@aio/queues";
 import { Barrier, BoundedSemaphore, Condition, Event, Lock } from "@aio/sync";
 import { FIRST_COMPLETED, TaskGroup, asCompleted, createTask, currentTask, gather, run, shield, sleep, timeout, wait, waitFor } from "@aio/tasks";
 import type { Task } from "@aio/tasks";
+import { seededRandom } from "@aio-tools/test-support";
 
 export type Op =
   | { k: "log" }
@@ -67,20 +68,8 @@ export interface Program {
   readonly rounds: number;
 }
 
-/** mulberry32: a small seeded PRNG (the same numbers on every machine). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function generate(seed: number): Program {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const int = (n: number): number => Math.floor(random() * n);
   // Every fifth program is larger: up to 9 tasks of up to 14 operations.
   const big = seed % 5 === 0;
