@@ -10,7 +10,7 @@
  */
 import { CancelledError, ContextVar, ExceptionGroup, QueueEmpty, QueueFull, QueueShutDown, RuntimeError, asyncWith, getRunningLoop } from "@aio/core";
 import { Future } from "@aio/futures";
-import { Queue } from "@aio/queues";
+import { LifoQueue, PriorityQueue, Queue } from "@aio/queues";
 import { Barrier, BoundedSemaphore, Condition, Event, Lock } from "@aio/sync";
 import { FIRST_COMPLETED, TaskGroup, asCompleted, createTask, currentTask, gather, run, shield, sleep, timeout, wait, waitFor } from "@aio/tasks";
 import type { Task } from "@aio/tasks";
@@ -109,10 +109,10 @@ export function generate(seed: number): Program {
           ops.push(random() < 0.5 ? { k: "sem" } : { k: "timeout0" });
           break;
         case 9:
-          ops.push({ k: "put", q: int(2), v: int(100) });
+          ops.push({ k: "put", q: int(3), v: int(100) });
           break;
         case 10:
-          ops.push({ k: "get", q: int(2) });
+          ops.push({ k: "get", q: int(3) });
           break;
         case 11:
           ops.push({ k: "tg", n: 1 + int(3), fail: int(5) });
@@ -161,10 +161,10 @@ export function generate(seed: number): Program {
           ops.push({ k: "barrier" });
           break;
         case 26:
-          ops.push({ k: "taskdone", q: int(2) });
+          ops.push({ k: "taskdone", q: int(3) });
           break;
         case 27:
-          ops.push({ k: "join", q: int(2) });
+          ops.push({ k: "join", q: int(3) });
           break;
         case 28:
           ops.push({ k: "spawn", fail: random() < 0.3 });
@@ -194,13 +194,13 @@ export function generate(seed: number): Program {
           ops.push({ k: "lockbad", l: int(2) });
           break;
         case 37:
-          ops.push({ k: "getnowait", q: int(2) });
+          ops.push({ k: "getnowait", q: int(3) });
           break;
         case 38:
-          ops.push({ k: "putnowait", q: int(2), v: int(100) });
+          ops.push({ k: "putnowait", q: int(3), v: int(100) });
           break;
         case 39:
-          ops.push({ k: "qshutdown", q: int(2), immediate: random() < 0.5 });
+          ops.push({ k: "qshutdown", q: int(3), immediate: random() < 0.5 });
           break;
         case 40:
         case 41:
@@ -222,7 +222,7 @@ export function generate(seed: number): Program {
 // ------------------------------------------------------------------------------------ Python
 
 /** What the `repr` operation shows (the same names on both sides). */
-const REPRS = ["locks[0]", "locks[1]", "events[0]", "sem", "cond", "barrier", "queues[0]", "queues[1]", "futures[0]", "futures[1]"];
+const REPRS = ["locks[0]", "locks[1]", "events[0]", "sem", "cond", "barrier", "queues[0]", "queues[1]", "futures[0]", "futures[1]", "queues[2]"];
 
 const INDENT = "    ";
 
@@ -397,7 +397,7 @@ export function toPython(program: Program): string {
     `${INDENT}events = [asyncio.Event(), asyncio.Event()]`,
     `${INDENT}locks = [asyncio.Lock(), asyncio.Lock()]`,
     `${INDENT}sem = asyncio.BoundedSemaphore(2)`,
-    `${INDENT}queues = [asyncio.Queue(1), asyncio.Queue(1)]`,
+    `${INDENT}queues = [asyncio.Queue(1), asyncio.LifoQueue(2), asyncio.PriorityQueue(3)]`,
     `${INDENT}cond = asyncio.Condition()`,
     `${INDENT}barrier = asyncio.Barrier(2)`,
     `${INDENT}futures = [asyncio.get_running_loop().create_future(), asyncio.get_running_loop().create_future()]`,
@@ -512,7 +512,7 @@ export async function runOnAio(program: Program): Promise<string[]> {
     const events = [new Event(), new Event()];
     const locks = [new Lock(), new Lock()];
     const sem = new BoundedSemaphore(2);
-    const queues = [new Queue<number>(1), new Queue<number>(1)];
+    const queues: Queue<number>[] = [new Queue<number>(1), new LifoQueue<number>(2), new PriorityQueue<number>(3)];
     const cond = new Condition();
     const barrier = new Barrier(2);
     const loop = getRunningLoop();
@@ -754,7 +754,7 @@ export async function runOnAio(program: Program): Promise<string[]> {
           log(`${tag} cv=${cv.get()}`);
           return;
         case "repr": {
-          const shown = [locks[0], locks[1], events[0], sem, cond, barrier, queues[0], queues[1], futures[0], futures[1]][op.what];
+          const shown = [locks[0], locks[1], events[0], sem, cond, barrier, queues[0], queues[1], futures[0], futures[1], queues[2]][op.what];
           log(`${tag} ${String(shown)}`);
           return;
         }
