@@ -33,7 +33,7 @@ export type Op =
   | { k: "get"; q: number }
   | { k: "uncancel" }
   | { k: "timeout0" }
-  | { k: "tg"; n: number; fail: number }
+  | { k: "tg"; modes: number[]; bodyYields: number; bodyFail: boolean }
   | { k: "raise" }
   | { k: "waitfirst"; ts: number[] }
   | { k: "condwait" }
@@ -115,7 +115,14 @@ export function generate(seed: number): Program {
           ops.push({ k: "get", q: int(3) });
           break;
         case 11:
-          ops.push({ k: "tg", n: 1 + int(3), fail: int(5) });
+          // Child modes: 0 plain, 1 fails after a yield, 2 fails at once, 3 long, 4 cancels the
+          // task running the group, 5 runs a nested group with a failing child, 6 swallows a cancel.
+          ops.push({
+            k: "tg",
+            modes: Array.from({ length: 1 + int(3) }, () => (random() < 0.4 ? 0 : int(7))),
+            bodyYields: int(3),
+            bodyFail: random() < 0.15,
+          });
           break;
         case 12:
           ops.push(random() < 0.3 ? { k: "raise" } : { k: "log" });
@@ -284,7 +291,12 @@ function pyOp(op: Op, i: number, j: number, indent: string): string[] {
     case "tg":
       return pyGuarded(
         tag,
-        [`async with asyncio.TaskGroup() as tg:`, ...Array.from({ length: op.n }, (_, k) => `${INDENT}tg.create_task(child("${tag}.${k}", ${k === op.fail ? "True" : "False"}))`)],
+        [
+          `async with asyncio.TaskGroup() as tg:`,
+          ...op.modes.map((mode, k) => `${INDENT}tg.create_task(child("${tag}.${k}", ${mode}, ${i}))`),
+          ...Array.from({ length: op.bodyYields }, () => `${INDENT}await asyncio.sleep(0)`),
+          ...(op.bodyFail ? [`${INDENT}raise Boom()`] : []),
+        ],
         "",
         indent,
       );
@@ -310,7 +322,7 @@ function pyOp(op: Op, i: number, j: number, indent: string): string[] {
     case "fcancel":
       return [`${indent}log(f"${tag} fcancel {futures[${op.f}].cancel()}")`];
     case "spawn":
-      return [`${indent}spawned.append(asyncio.create_task(child("${tag}.s", ${op.fail ? "True" : "False"})))`];
+      return [`${indent}spawned.append(asyncio.create_task(child("${tag}.s", ${op.fail ? 1 : 0}, ${i})))`];
     case "barrier":
       return pyGuarded(tag, [`r = await barrier.wait()`], "{r}", indent);
     case "taskdone":
@@ -404,12 +416,27 @@ export function toPython(program: Program): string {
     `${INDENT}tasks = []`,
     `${INDENT}spawned = []`,
     `${INDENT}cv = contextvars.ContextVar("cv", default=-1)`,
-    `${INDENT}async def child(name, fail):`,
+    `${INDENT}async def child(name, mode, owner):`,
     `${INDENT}${INDENT}log(f"{name} cv={cv.get()}")`,
-    `${INDENT}${INDENT}await asyncio.sleep(0)`,
-    `${INDENT}${INDENT}if fail:`,
+    `${INDENT}${INDENT}if mode == 2:`,
     `${INDENT}${INDENT}${INDENT}raise Boom()`,
+    `${INDENT}${INDENT}if mode == 4:`,
+    `${INDENT}${INDENT}${INDENT}log(f"{name} cancels T{owner} {tasks[owner].cancel()}")`,
+    `${INDENT}${INDENT}if mode == 5:`,
+    `${INDENT}${INDENT}${INDENT}async with asyncio.TaskGroup() as inner:`,
+    `${INDENT}${INDENT}${INDENT}${INDENT}inner.create_task(child(name + ".n0", 0, owner))`,
+    `${INDENT}${INDENT}${INDENT}${INDENT}inner.create_task(child(name + ".n1", 1, owner))`,
+    `${INDENT}${INDENT}if mode == 6:`,
+    `${INDENT}${INDENT}${INDENT}try:`,
+    `${INDENT}${INDENT}${INDENT}${INDENT}for _ in range(3):`,
+    `${INDENT}${INDENT}${INDENT}${INDENT}${INDENT}await asyncio.sleep(0)`,
+    `${INDENT}${INDENT}${INDENT}except asyncio.CancelledError:`,
+    `${INDENT}${INDENT}${INDENT}${INDENT}log(f"{name} swallowed")`,
     `${INDENT}${INDENT}await asyncio.sleep(0)`,
+    `${INDENT}${INDENT}if mode == 1:`,
+    `${INDENT}${INDENT}${INDENT}raise Boom()`,
+    `${INDENT}${INDENT}for _ in range(4 if mode == 3 else 1):`,
+    `${INDENT}${INDENT}${INDENT}await asyncio.sleep(0)`,
     `${INDENT}${INDENT}log(name + " end")`,
   ];
   program.tasks.forEach((ops, i) => {
@@ -522,11 +549,27 @@ export async function runOnAio(program: Program): Promise<string[]> {
     const me = (): Task<unknown> => currentTask() as Task<unknown>;
 
     const cv = new ContextVar<number>("cv", { default: -1 });
-    const child = async (name: string, fail: boolean): Promise<void> => {
+    const child = async (name: string, mode: number, owner: number): Promise<void> => {
       log(`${name} cv=${cv.get()}`);
+      if (mode === 2) throw new Boom();
+      if (mode === 4) log(`${name} cancels T${owner} ${pyBool((tasks[owner] as Task<string>).cancel())}`);
+      if (mode === 5) {
+        await asyncWith(new TaskGroup(), (inner) => {
+          inner.createTask(() => child(`${name}.n0`, 0, owner));
+          inner.createTask(() => child(`${name}.n1`, 1, owner));
+        });
+      }
+      if (mode === 6) {
+        try {
+          for (let r = 0; r < 3; r++) await sleep(0);
+        } catch (error) {
+          if (!(error instanceof CancelledError)) throw error;
+          log(`${name} swallowed`);
+        }
+      }
       await sleep(0);
-      if (fail) throw new Boom();
-      await sleep(0);
+      if (mode === 1) throw new Boom();
+      for (let r = 0; r < (mode === 3 ? 4 : 1); r++) await sleep(0);
       log(`${name} end`);
     };
 
@@ -618,7 +661,9 @@ export async function runOnAio(program: Program): Promise<string[]> {
         case "tg":
           return guarded(tag, () =>
             asyncWith(new TaskGroup(), async (tg) => {
-              for (let k = 0; k < op.n; k++) tg.createTask(() => child(`${tag}.${k}`, k === op.fail));
+              for (const [k, mode] of op.modes.entries()) tg.createTask(() => child(`${tag}.${k}`, mode, i));
+              for (let r = 0; r < op.bodyYields; r++) await sleep(0);
+              if (op.bodyFail) throw new Boom();
               return "";
             }),
           );
@@ -650,7 +695,7 @@ export async function runOnAio(program: Program): Promise<string[]> {
           log(`${tag} fcancel ${pyBool((futures[op.f] as Future<number>).cancel())}`);
           return;
         case "spawn":
-          spawned.push(createTask(() => child(`${tag}.s`, op.fail)));
+          spawned.push(createTask(() => child(`${tag}.s`, op.fail ? 1 : 0, i)));
           return;
         case "barrier":
           return guarded(tag, async () => describe(await barrier.wait()));
