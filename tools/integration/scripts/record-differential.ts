@@ -1,12 +1,13 @@
 /**
  * Records CPython 3.13's traces for the differential programs (test/support/differential.ts):
  *
- *   node scripts/record-differential.ts [tasks|reader] [count] [firstSeed]
+ *   node scripts/record-differential.ts [tasks|reader|loop] [count] [firstSeed]
  *
  * runs programs firstSeed..firstSeed+count-1 (default 6000 from 1) of the task programs
- * (support/differential.ts) or the StreamReader programs (support/reader-differential.ts) with
- * python3.13, and writes test/fixtures/differential.json or reader-differential.json, which
- * differential.test.ts and reader-differential.test.ts replay on @aio. Needs python3.13 (found
+ * (support/differential.ts), the StreamReader programs (support/reader-differential.ts) or the
+ * event-loop programs (support/loop-differential.ts) with python3.13, and writes
+ * test/fixtures/differential.json, reader-differential.json or loop-differential.json, which the
+ * test files of the same names replay on @aio. Needs python3.13 (found
  * as `python3.13`, with PYENV_VERSION=3.13.0 for a pyenv install).
  */
 import { execFileSync } from "node:child_process";
@@ -15,17 +16,23 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { generate, pythonModule } from "../test/support/differential.ts";
+import { generateLoop, loopPythonModule } from "../test/support/loop-differential.ts";
 import { generateReader, readerPythonModule } from "../test/support/reader-differential.ts";
 
 const suite = process.argv[2] ?? "tasks";
 const count = Number(process.argv[3] ?? 6000);
 const first = Number(process.argv[4] ?? 1);
-if ((suite !== "tasks" && suite !== "reader") || !Number.isInteger(count) || count < 1 || !Number.isInteger(first)) {
-  process.stderr.write("usage: record-differential.ts [tasks|reader] [count] [firstSeed]\n");
+if ((suite !== "tasks" && suite !== "reader" && suite !== "loop") || !Number.isInteger(count) || count < 1 || !Number.isInteger(first)) {
+  process.stderr.write("usage: record-differential.ts [tasks|reader|loop] [count] [firstSeed]\n");
   process.exit(2);
 }
 const seeds = Array.from({ length: count }, (_, i) => first + i);
-const source = suite === "tasks" ? pythonModule(seeds.map(generate)) : readerPythonModule(seeds.map(generateReader));
+const modules = {
+  tasks: () => pythonModule(seeds.map(generate)),
+  reader: () => readerPythonModule(seeds.map(generateReader)),
+  loop: () => loopPythonModule(seeds.map(generateLoop)),
+};
+const source = modules[suite]();
 const dir = mkdtempSync(join(tmpdir(), "aio-differential-"));
 try {
   const file = join(dir, "programs.py");
@@ -41,7 +48,7 @@ try {
     env: { ...process.env, PYENV_VERSION: process.env["PYENV_VERSION"] ?? "3.13.0" },
     encoding: "utf8",
   }).trim();
-  const target = join(dirname(fileURLToPath(import.meta.url)), "..", "test", "fixtures", suite === "tasks" ? "differential.json" : "reader-differential.json");
+  const target = join(dirname(fileURLToPath(import.meta.url)), "..", "test", "fixtures", suite === "tasks" ? "differential.json" : `${suite}-differential.json`);
   const fixture = { python: version, recorded: new Date().toISOString().slice(0, 10), traces };
   writeFileSync(target, `${JSON.stringify(fixture, null, 0).replace(/\],"/g, '],\n"')}\n`);
   process.stdout.write(`${Object.keys(traces).length} traces from Python ${version} -> ${target}\n`);
