@@ -41,6 +41,8 @@ export class GatheringFuture<T> extends Future<T> {
   }
 }
 
+const CHILD_DONE_NAME = { value: "gather.<locals>._done_callback" };
+
 type Results<A extends readonly unknown[]> = { -readonly [K in keyof A]: A[K] extends Awaitable<infer R> ? R : unknown };
 
 /**
@@ -113,6 +115,9 @@ export function gather(...args: unknown[]): Future<unknown[]> {
       }
     }
   };
+
+  // Reprs name the callback as Python's qualname: `cb=[gather.<locals>._done_callback()]`.
+  Object.defineProperty(onChildDone, "name", CHILD_DONE_NAME);
 
   // An indexed loop: for-of made an iterator result per item here (benchmark W1).
   for (let index = 0; index < items.length; index++) {

@@ -6,6 +6,9 @@ import type { AbstractFuture } from "@aio/core";
 import { ensureFuture } from "./ensure-future.js";
 import type { Awaitable } from "./ensure-future.js";
 
+const INNER_NAME = { value: "shield.<locals>._inner_done_callback" };
+const OUTER_NAME = { value: "shield.<locals>._outer_done_callback" };
+
 /**
  * A future that follows `awaitable` but whose cancellation does not reach it: cancelling the
  * task that awaits the shield raises CancelledError there while the inner work goes on.
@@ -32,6 +35,9 @@ export function shield<T>(awaitable: Awaitable<T>): AbstractFuture<T> {
   const onOuterDone = (): void => {
     if (!inner.done()) inner.removeDoneCallback(onInnerDone);
   };
+  // Reprs name the callbacks as Python's qualnames: `cb=[shield.<locals>._inner_done_callback()]`.
+  Object.defineProperty(onInnerDone, "name", INNER_NAME);
+  Object.defineProperty(onOuterDone, "name", OUTER_NAME);
   inner.addDoneCallback(onInnerDone);
   outer.addDoneCallback(onOuterDone);
   return outer;

@@ -7,7 +7,7 @@ import { CancelledError, RuntimeError } from "@aio/core";
 import type { AbstractFuture } from "@aio/core";
 import type { BaseEventLoop } from "@aio/loop";
 import { Future } from "@aio/futures";
-import { Task, ensureFuture, gather, sleep } from "../src/index.js";
+import { Task, ensureFuture, gather, shield, sleep } from "../src/index.js";
 import type { Awaitable , GatheringFuture} from "../src/index.js";
 import { captureExceptions, collectGarbage, makeLoop, makeVirtualLoop, runBriefly } from "./support/loop.js";
 
@@ -157,6 +157,26 @@ describe("gather", () => {
     });
     // python3.13: last: m3 / outer: CancelledError '' (not the first child's 'first')
     expect(seen).toEqual(["last: m3", "outer: CancelledError ''"]);
+    loop.close();
+  });
+
+  // CPython's repr names the callbacks by qualname (plus `at file:line`, which JavaScript cannot
+  // show): `<Future pending cb=[gather.<locals>._done_callback() at .../tasks.py:820]>`.
+  it("names its callbacks in a future's repr as Python's qualnames, for gather and shield", async () => {
+    const loop = makeLoop();
+    await loop.runUntilComplete(async () => {
+      const future = loop.createFuture<number>();
+      const outer = gather([future]);
+      expect(future.toString()).toBe("<Future pending cb=[gather.<locals>._done_callback()]>");
+      const other = loop.createFuture<number>();
+      const shielded = shield(other);
+      expect(other.toString()).toBe("<Future pending cb=[shield.<locals>._inner_done_callback()]>");
+      expect((shielded as Future<number>).toString()).toBe("<Future pending cb=[shield.<locals>._outer_done_callback()]>");
+      future.setResult(1);
+      other.setResult(2);
+      expect(await outer).toEqual([1]);
+      expect(await shielded).toBe(2);
+    });
     loop.close();
   });
 

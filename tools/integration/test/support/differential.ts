@@ -59,7 +59,10 @@ export type Op =
   | { k: "qshutdown"; q: number; immediate: boolean }
   | { k: "cvset"; v: number }
   | { k: "cvget" }
-  | { k: "repr"; what: number };
+  | { k: "repr"; what: number }
+  | { k: "fgather"; rex: boolean }
+  | { k: "fshield"; f: number }
+  | { k: "fwaitfor0"; f: number };
 
 export interface Program {
   readonly seed: number;
@@ -79,7 +82,7 @@ export function generate(seed: number): Program {
     const ops: Op[] = [];
     const length = 1 + int(big ? 14 : 7);
     for (let j = 0; j < length; j++) {
-      const roll = i === 0 ? int(13) : int(47);
+      const roll = i === 0 ? int(13) : int(50);
       // Awaiting is only of earlier tasks (no cycles); everything else may target any task.
       const earlier = i === 0 ? 0 : int(i);
       switch (roll) {
@@ -216,8 +219,19 @@ export function generate(seed: number): Program {
         case 42:
           ops.push({ k: "cvget" });
           break;
-        default:
+        case 43:
+        case 44:
+        case 45:
           ops.push({ k: "repr", what: int(REPRS.length) });
+          break;
+        case 46:
+          ops.push({ k: "fgather", rex: random() < 0.5 });
+          break;
+        case 47:
+          ops.push({ k: "fshield", f: int(2) });
+          break;
+        default:
+          ops.push({ k: "fwaitfor0", f: int(2) });
           break;
       }
     }
@@ -399,6 +413,12 @@ function pyOp(op: Op, i: number, j: number, indent: string): string[] {
       return [`${indent}log(f"${tag} cv={cv.get()}")`];
     case "repr":
       return [`${indent}log(f"${tag} {norm(repr(${REPRS[op.what] as string}))}")`];
+    case "fgather":
+      return pyGuarded(tag, [`r = await asyncio.gather(futures[0], futures[1], return_exceptions=${op.rex ? "True" : "False"})`], "{' '.join(describe(x) for x in r)}", indent);
+    case "fshield":
+      return pyGuarded(tag, [`r = await asyncio.shield(futures[${op.f}])`], "{r}", indent);
+    case "fwaitfor0":
+      return pyGuarded(tag, [`r = await asyncio.wait_for(futures[${op.f}], 0)`], "{r}", indent);
   }
 }
 
@@ -486,7 +506,9 @@ export function pythonModule(programs: readonly Program[]): string {
     "",
     "def norm(r):",
     "    # @aio's reprs show no module path and no address (a documented difference).",
-    "    return re.sub(r'^<(?:asyncio\\.[a-z_]+\\.)?(\\w+)(?: object)? at 0x[0-9a-f]+', r'<\\1', r)",
+    "    r = re.sub(r'^<(?:asyncio\\.[a-z_]+\\.)?(\\w+)(?: object)? at 0x[0-9a-f]+', r'<\\1', r)",
+    "    # ... and callbacks without their source position (a JavaScript function has none).",
+    "    return re.sub(r' at /[^\\],>]*:\\d+', '', r)",
     "",
     "def describe(x):",
     "    if isinstance(x, asyncio.Future):",
@@ -798,6 +820,15 @@ export async function runOnAio(program: Program): Promise<string[]> {
         case "cvget":
           log(`${tag} cv=${cv.get()}`);
           return;
+        case "fgather":
+          return guarded(tag, async () => {
+            const results: unknown[] = await gather([futures[0] as Future<number>, futures[1] as Future<number>], { returnExceptions: op.rex });
+            return results.map(describe).join(" ");
+          });
+        case "fshield":
+          return guarded(tag, async () => describe(await shield(futures[op.f] as Future<number>)));
+        case "fwaitfor0":
+          return guarded(tag, async () => describe(await waitFor(futures[op.f] as Future<number>, 0)));
         case "repr": {
           const shown = [locks[0], locks[1], events[0], sem, cond, barrier, queues[0], queues[1], futures[0], futures[1], queues[2]][op.what];
           log(`${tag} ${String(shown)}`);
