@@ -8,6 +8,7 @@
 import { readFileSync } from "node:fs";
 import { constants as osConstants } from "node:os";
 import { describe, expect, it } from "vitest";
+import { pyBytes } from "@aio-tools/test-support";
 import { CancelledError, OSError, ProcessLookupError, SubprocessProtocol, TimeoutError } from "@aio/core";
 import type { AbstractEventLoop } from "@aio/core";
 import { createTask, gather, sleep, waitFor } from "@aio/tasks";
@@ -21,23 +22,6 @@ const { SIGCONT, SIGSTOP } = osConstants.signals;
 
 /** Processes a test started, killed at the end if still running (a last resort after `reap`). */
 const track = processTracker();
-
-/** Python's repr() of a bytes object. */
-function pyBytes(data: Uint8Array): string {
-  let body = "";
-  for (const byte of data) {
-    if (byte === 0x5c) body += "\\\\";
-    else if (byte === 0x27) body += "\\'";
-    else if (byte === 0x0a) body += "\\n";
-    else if (byte === 0x0d) body += "\\r";
-    else if (byte === 0x09) body += "\\t";
-    else if (byte < 0x20 || byte >= 0x7f) body += `\\x${byte.toString(16).padStart(2, "0")}`;
-    else body += String.fromCharCode(byte);
-  }
-  // Python switches to double quotes when the bytes hold a ' and no ".
-  if (data.includes(0x27) && !data.includes(0x22)) return `b"${body.replaceAll("\\'", "'")}"`;
-  return `b'${body}'`;
-}
 
 /** Python's str() of a value as print() shows it (bytes, None, bools, numbers, tuples). */
 function py(value: unknown): string {

@@ -7,6 +7,7 @@ import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, r
 import { constants as osConstants, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { pyBytes } from "@aio-tools/test-support";
 import {
   CancelledError,
   ConnectionError,
@@ -29,21 +30,6 @@ const { SIGHUP, SIGINT, SIGTERM, SIGUSR1 } = osConstants.signals;
 
 /** Processes a test started, killed at the end if still running (a last resort after `reap`). */
 const track = processTracker();
-
-/** Python's repr() of a bytes object. */
-function pyBytes(data: Uint8Array): string {
-  let body = "";
-  for (const byte of data) {
-    if (byte === 0x5c) body += "\\\\";
-    else if (byte === 0x27) body += "\\'";
-    else if (byte === 0x0a) body += "\\n";
-    else if (byte === 0x0d) body += "\\r";
-    else if (byte === 0x09) body += "\\t";
-    else if (byte < 0x20 || byte >= 0x7f) body += `\\x${byte.toString(16).padStart(2, "0")}`;
-    else body += String.fromCharCode(byte);
-  }
-  return `b'${body}'`;
-}
 
 /** Python's str() of a value as print() shows it (bytes, None, bools, numbers, tuples). */
 function py(value: unknown): string {

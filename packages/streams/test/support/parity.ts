@@ -5,20 +5,8 @@
 import type { BaseEventLoop } from "@aio/loop";
 import { inLoop } from "./loop.js";
 
-/** Python's repr of bytes: b'..' with \\n, \\r, \\t, \\\\ and \\xNN escapes. */
-export function pyBytes(data: Uint8Array): string {
-  let out = "b'";
-  for (const byte of data) {
-    if (byte === 0x5c) out += "\\\\";
-    else if (byte === 0x27) out += "\\'";
-    else if (byte === 0x0a) out += "\\n";
-    else if (byte === 0x0d) out += "\\r";
-    else if (byte === 0x09) out += "\\t";
-    else if (byte >= 0x20 && byte < 0x7f) out += String.fromCharCode(byte);
-    else out += `\\x${byte.toString(16).padStart(2, "0")}`;
-  }
-  return `${out}'`;
-}
+/** Python's repr of bytes (shared with the other parity suites). */
+export { pyBytes } from "@aio-tools/test-support";
 
 /** Python's `type(x).__name__` for an error (JS classes mapped back to Python's). */
 export function pyType(error: unknown): string {

@@ -15,6 +15,8 @@ import { Barrier, BoundedSemaphore, Condition, Event, Lock } from "@aio/sync";
 import { FIRST_COMPLETED, TaskGroup, asCompleted, createTask, currentTask, gather, run, shield, sleep, timeout, wait, waitFor } from "@aio/tasks";
 import type { Task } from "@aio/tasks";
 import { seededRandom } from "@aio-tools/test-support";
+import type { DifferentialSuite } from "./differential-suite.ts";
+import { B, Boom } from "./parity.ts";
 
 export type Op =
   | { k: "log" }
@@ -71,7 +73,7 @@ export interface Program {
   readonly rounds: number;
 }
 
-export function generate(seed: number): Program {
+function generate(seed: number): Program {
   const random = seededRandom(seed);
   const int = (n: number): number => Math.floor(random() * n);
   // Every fifth program is larger: up to 9 tasks of up to 14 operations.
@@ -280,7 +282,7 @@ function pyOp(op: Op, i: number, j: number, indent: string): string[] {
     case "gather":
       return pyGuarded(
         tag,
-        [`r = await asyncio.gather(${op.ts.map((t) => `tasks[${t}]`).join(", ")}, return_exceptions=${op.rex ? "True" : "False"})`],
+        [`r = await asyncio.gather(${op.ts.map((t) => `tasks[${t}]`).join(", ")}, return_exceptions=${B(op.rex)})`],
         "{' '.join(describe(x) for x in r)}",
         indent,
       );
@@ -406,7 +408,7 @@ function pyOp(op: Op, i: number, j: number, indent: string): string[] {
         `${indent}${INDENT}log(f"${tag} {describe(e)}")`,
       ];
     case "qshutdown":
-      return [`${indent}queues[${op.q}].shutdown(${op.immediate ? "True" : "False"})`];
+      return [`${indent}queues[${op.q}].shutdown(${B(op.immediate)})`];
     case "cvset":
       return [`${indent}cv.set(${op.v})`];
     case "cvget":
@@ -414,7 +416,7 @@ function pyOp(op: Op, i: number, j: number, indent: string): string[] {
     case "repr":
       return [`${indent}log(f"${tag} {norm(repr(${REPRS[op.what] as string}))}")`];
     case "fgather":
-      return pyGuarded(tag, [`r = await asyncio.gather(futures[0], futures[1], return_exceptions=${op.rex ? "True" : "False"})`], "{' '.join(describe(x) for x in r)}", indent);
+      return pyGuarded(tag, [`r = await asyncio.gather(futures[0], futures[1], return_exceptions=${B(op.rex)})`], "{' '.join(describe(x) for x in r)}", indent);
     case "fshield":
       return pyGuarded(tag, [`r = await asyncio.shield(futures[${op.f}])`], "{r}", indent);
     case "fwaitfor0":
@@ -423,7 +425,7 @@ function pyOp(op: Op, i: number, j: number, indent: string): string[] {
 }
 
 /** The program as a Python coroutine function `prog_<seed>(log)`. */
-export function toPython(program: Program): string {
+function toPython(program: Program): string {
   const lines = [
     `async def prog_${program.seed}(log):`,
     `${INDENT}events = [asyncio.Event(), asyncio.Event()]`,
@@ -496,42 +498,25 @@ export function toPython(program: Program): string {
   return lines.join("\n");
 }
 
-/** The Python module that runs every program and prints `{seed: trace}` as JSON. */
-export function pythonModule(programs: readonly Program[]): string {
-  return [
-    "import asyncio, contextvars, json, re",
-    "",
-    "class Boom(Exception):",
-    "    pass",
-    "",
-    "def norm(r):",
-    "    # @aio's reprs show no module path and no address (a documented difference).",
-    "    r = re.sub(r'^<(?:asyncio\\.[a-z_]+\\.)?(\\w+)(?: object)? at 0x[0-9a-f]+', r'<\\1', r)",
-    "    # ... and callbacks without their source position (a JavaScript function has none).",
-    "    return re.sub(r' at /[^\\],>]*:\\d+', '', r)",
-    "",
-    "def describe(x):",
-    "    if isinstance(x, asyncio.Future):",
-    "        return 'cancelled' if x.cancelled() else ('pending' if not x.done() else 'done ' + str(x.result()))",
-    "    if isinstance(x, BaseExceptionGroup):",
-    "        return type(x).__name__ + '(' + ','.join(sorted(describe(e) for e in x.exceptions)) + ')'",
-    "    if isinstance(x, BaseException):",
-    "        return type(x).__name__",
-    "    return str(x)",
-    "",
-    ...programs.map(toPython),
-    "out = {}",
-    ...programs.map((program) => `log = []\nasyncio.run(prog_${program.seed}(log.append))\nout[${program.seed}] = log`),
-    "print(json.dumps(out))",
-    "",
-  ].join("\n");
-}
+/** Python helpers of the task programs: reprs without address, and results as short text. */
+const PYTHON_HELPERS = [
+  "def norm(r):",
+  "    # @aio's reprs show no module path and no address (a documented difference).",
+  "    r = re.sub(r'^<(?:asyncio\\.[a-z_]+\\.)?(\\w+)(?: object)? at 0x[0-9a-f]+', r'<\\1', r)",
+  "    # ... and callbacks without their source position (a JavaScript function has none).",
+  "    return re.sub(r' at /[^\\],>]*:\\d+', '', r)",
+  "",
+  "def describe(x):",
+  "    if isinstance(x, asyncio.Future):",
+  "        return 'cancelled' if x.cancelled() else ('pending' if not x.done() else 'done ' + str(x.result()))",
+  "    if isinstance(x, BaseExceptionGroup):",
+  "        return type(x).__name__ + '(' + ','.join(sorted(describe(e) for e in x.exceptions)) + ')'",
+  "    if isinstance(x, BaseException):",
+  "        return type(x).__name__",
+  "    return str(x)",
+];
 
 // ------------------------------------------------------------------------------------ @aio
-
-class Boom extends Error {
-  override name = "Boom";
-}
 
 function describe(x: unknown): string {
   if (x instanceof Future) {
@@ -543,16 +528,12 @@ function describe(x: unknown): string {
     return `${x.name}(${(x.exceptions as unknown[]).map(describe).sort().join(",")})`;
   }
   if (x instanceof Error) return x.name;
-  if (typeof x === "boolean") return x ? "True" : "False";
+  if (typeof x === "boolean") return B(x);
   return typeof x === "string" || typeof x === "number" ? String(x) : JSON.stringify(x);
 }
 
-function pyBool(value: boolean): string {
-  return value ? "True" : "False";
-}
-
 /** Runs the program on @aio; resolves with its trace. */
-export async function runOnAio(program: Program): Promise<string[]> {
+async function runOnAio(program: Program): Promise<string[]> {
   const trace: string[] = [];
   const log = (line: string): void => {
     trace.push(line);
@@ -574,7 +555,7 @@ export async function runOnAio(program: Program): Promise<string[]> {
     const child = async (name: string, mode: number, owner: number): Promise<void> => {
       log(`${name} cv=${cv.get()}`);
       if (mode === 2) throw new Boom();
-      if (mode === 4) log(`${name} cancels T${owner} ${pyBool((tasks[owner] as Task<string>).cancel())}`);
+      if (mode === 4) log(`${name} cancels T${owner} ${B((tasks[owner] as Task<string>).cancel())}`);
       if (mode === 5) {
         await asyncWith(new TaskGroup(), (inner) => {
           inner.createTask(() => child(`${name}.n0`, 0, owner));
@@ -625,7 +606,7 @@ export async function runOnAio(program: Program): Promise<string[]> {
           await sleep(0);
           return;
         case "cancel":
-          log(`${tag} cancel T${op.t} ${pyBool(op.msg ? (tasks[op.t] as Task<string>).cancel(`m${i}`) : (tasks[op.t] as Task<string>).cancel())}`);
+          log(`${tag} cancel T${op.t} ${B(op.msg ? (tasks[op.t] as Task<string>).cancel(`m${i}`) : (tasks[op.t] as Task<string>).cancel())}`);
           return;
         case "await":
           return guarded(tag, async () => describe(await (tasks[op.t])));
@@ -714,7 +695,7 @@ export async function runOnAio(program: Program): Promise<string[]> {
         case "fawait":
           return guarded(tag, async () => describe(await (futures[op.f])));
         case "fcancel":
-          log(`${tag} fcancel ${pyBool((futures[op.f] as Future<number>).cancel())}`);
+          log(`${tag} fcancel ${B((futures[op.f] as Future<number>).cancel())}`);
           return;
         case "spawn":
           spawned.push(createTask(() => child(`${tag}.s`, op.fail ? 1 : 0, i)));
@@ -740,7 +721,7 @@ export async function runOnAio(program: Program): Promise<string[]> {
         case "shieldcancel":
           return guarded(tag, async () => {
             const shielded = shield(tasks[op.t] as Task<string>);
-            log(`${tag} shield cancel ${pyBool(shielded.cancel())}`);
+            log(`${tag} shield cancel ${B(shielded.cancel())}`);
             return describe(await shielded);
           });
         case "waitfornone":
@@ -750,7 +731,7 @@ export async function runOnAio(program: Program): Promise<string[]> {
             asyncWith(timeout(null), async (cm) => {
               cm.reschedule(loop.time());
               await sleep(0);
-              log(`${tag} inside ${pyBool(cm.expired())}`);
+              log(`${tag} inside ${B(cm.expired())}`);
               return "";
             }),
           );
@@ -854,7 +835,7 @@ export async function runOnAio(program: Program): Promise<string[]> {
     for (let round = 0; round < 3; round++) {
       const pending = [...tasks, ...spawned].filter((task) => !task.done());
       if (pending.length === 0) break;
-      for (const task of pending) log(`main cancel ${task.getName()} ${pyBool(task.cancel())}`);
+      for (const task of pending) log(`main cancel ${task.getName()} ${B(task.cancel())}`);
       for (let r = 0; r < 4; r++) await sleep(0);
     }
     const results: unknown[] = await gather([...tasks, ...spawned] as Task<unknown>[], { returnExceptions: true });
@@ -863,3 +844,13 @@ export async function runOnAio(program: Program): Promise<string[]> {
   });
   return trace;
 }
+
+/** Tasks, cancellation and synchronisation (fixtures/differential.json). */
+export const tasksSuite: DifferentialSuite<Program> = {
+  fixture: "differential.json",
+  generate,
+  pythonHelpers: PYTHON_HELPERS,
+  toPython,
+  pythonCall: (seed) => `asyncio.run(prog_${seed}(log.append))`,
+  runOnAio,
+};

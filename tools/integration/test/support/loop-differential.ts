@@ -10,6 +10,8 @@
 import { newEventLoop } from "@aio/loop";
 import type { Handle } from "@aio/loop";
 import { seededRandom } from "@aio-tools/test-support";
+import type { DifferentialSuite } from "./differential-suite.ts";
+import { B, Boom } from "./parity.ts";
 
 export type Action =
   | { k: "soon"; id: number }
@@ -26,7 +28,7 @@ export interface LoopProgram {
   readonly callbacks: readonly (readonly Action[])[];
 }
 
-export function generateLoop(seed: number): LoopProgram {
+function generateLoop(seed: number): LoopProgram {
   const random = seededRandom(seed);
   const int = (n: number): number => Math.floor(random() * n);
   const count = 4 + int(20);
@@ -67,7 +69,7 @@ function pyAction(action: Action, indent: string): string[] {
   }
 }
 
-export function loopToPython(program: LoopProgram): string {
+function loopToPython(program: LoopProgram): string {
   const lines = [
     `def loop_${program.seed}(log):`,
     `    loop = asyncio.new_event_loop()`,
@@ -93,28 +95,9 @@ export function loopToPython(program: LoopProgram): string {
   return lines.join("\n");
 }
 
-export function loopPythonModule(programs: readonly LoopProgram[]): string {
-  return [
-    "import asyncio, json",
-    "",
-    "class Boom(Exception):",
-    "    pass",
-    "",
-    ...programs.map(loopToPython),
-    "out = {}",
-    ...programs.map((program) => `log = []\nloop_${program.seed}(log.append)\nout[${program.seed}] = log`),
-    "print(json.dumps(out))",
-    "",
-  ].join("\n");
-}
-
 // ------------------------------------------------------------------------------------ @aio
 
-class Boom extends Error {
-  override name = "Boom";
-}
-
-export async function runLoopOnAio(program: LoopProgram): Promise<string[]> {
+async function runLoopOnAio(program: LoopProgram): Promise<string[]> {
   const trace: string[] = [];
   const log = (line: string): void => {
     trace.push(line);
@@ -138,7 +121,7 @@ export async function runLoopOnAio(program: LoopProgram): Promise<string[]> {
       case "cancel": {
         const handle = handles.get(action.id);
         if (handle !== undefined) {
-          log(`cancel ${action.id} ${handle.cancelled() ? "True" : "False"}`);
+          log(`cancel ${action.id} ${B(handle.cancelled())}`);
           handle.cancel();
         }
         return;
@@ -164,3 +147,13 @@ export async function runLoopOnAio(program: LoopProgram): Promise<string[]> {
   loop.close();
   return trace;
 }
+
+/** Event-loop callbacks, timers, cancels and stops (fixtures/loop-differential.json). */
+export const loopSuite: DifferentialSuite<LoopProgram> = {
+  fixture: "loop-differential.json",
+  generate: generateLoop,
+  pythonHelpers: [],
+  toPython: loopToPython,
+  pythonCall: (seed) => `loop_${seed}(log.append)`,
+  runOnAio: runLoopOnAio,
+};

@@ -9,7 +9,9 @@
 import { IncompleteReadError, LimitOverrunError } from "@aio/core";
 import { StreamReader } from "@aio/streams";
 import { createTask, gather, run, sleep } from "@aio/tasks";
-import { seededRandom } from "@aio-tools/test-support";
+import { pyBytes, seededRandom } from "@aio-tools/test-support";
+import type { DifferentialSuite } from "./differential-suite.ts";
+import { B } from "./parity.ts";
 
 /** The program's own `ValueError('boom')` (a RangeError would show as RangeError in the repr). */
 class ValueError extends Error {
@@ -39,7 +41,7 @@ export interface ReaderProgram {
 const ALPHABET = "ab\nxz";
 const SEPARATORS = ["\n", "ab", "zz", "x", "b\n", "\nx"];
 
-export function generateReader(seed: number): ReaderProgram {
+function generateReader(seed: number): ReaderProgram {
   const random = seededRandom(seed);
   const int = (n: number): number => Math.floor(random() * n);
   const limit = [3, 5, 8, 16, 65536][int(5)] as number;
@@ -92,7 +94,7 @@ function pyRead(read: Read): string {
   }
 }
 
-export function readerToPython(program: ReaderProgram): string {
+function readerToPython(program: ReaderProgram): string {
   const lines = [
     `async def reader_${program.seed}(log):`,
     `    reader = asyncio.StreamReader(limit=${program.limit})`,
@@ -127,39 +129,16 @@ export function readerToPython(program: ReaderProgram): string {
   return lines.join("\n");
 }
 
-export function readerPythonModule(programs: readonly ReaderProgram[]): string {
-  return [
-    "import asyncio, json",
-    "",
-    "def show_error(e):",
-    "    if isinstance(e, asyncio.IncompleteReadError):",
-    "        return f'IncompleteReadError partial={e.partial!r} expected={e.expected} {e}'",
-    "    if isinstance(e, asyncio.LimitOverrunError):",
-    "        return f'LimitOverrunError consumed={e.consumed} {e}'",
-    "    return f'{type(e).__name__} {e}'",
-    "",
-    ...programs.map(readerToPython),
-    "out = {}",
-    ...programs.map((program) => `log = []\nasyncio.run(reader_${program.seed}(log.append))\nout[${program.seed}] = log`),
-    "print(json.dumps(out))",
-    "",
-  ].join("\n");
-}
+const PYTHON_HELPERS = [
+  "def show_error(e):",
+  "    if isinstance(e, asyncio.IncompleteReadError):",
+  "        return f'IncompleteReadError partial={e.partial!r} expected={e.expected} {e}'",
+  "    if isinstance(e, asyncio.LimitOverrunError):",
+  "        return f'LimitOverrunError consumed={e.consumed} {e}'",
+  "    return f'{type(e).__name__} {e}'",
+];
 
 // ------------------------------------------------------------------------------------ @aio
-
-/** Python's repr of bytes over ALPHABET (and anything else as \\xNN). */
-function pyBytes(data: Uint8Array): string {
-  let out = "b'";
-  for (const byte of data) {
-    if (byte === 0x0a) out += "\\n";
-    else if (byte === 0x27) out += "\\'";
-    else if (byte === 0x5c) out += "\\\\";
-    else if (byte >= 0x20 && byte < 0x7f) out += String.fromCharCode(byte);
-    else out += `\\x${byte.toString(16).padStart(2, "0")}`;
-  }
-  return `${out}'`;
-}
 
 function showError(error: unknown): string {
   if (error instanceof IncompleteReadError) {
@@ -182,14 +161,14 @@ async function runRead(reader: StreamReader, read: Read): Promise<string> {
     case "readuntil":
       return pyBytes(await reader.readuntil(read.tuple ? read.seps : (read.seps[0])));
     case "ateof":
-      return reader.atEof() ? "True" : "False";
+      return B(reader.atEof());
     case "yield":
       await sleep(0);
       return "None";
   }
 }
 
-export async function runReaderOnAio(program: ReaderProgram): Promise<string[]> {
+async function runReaderOnAio(program: ReaderProgram): Promise<string[]> {
   const trace: string[] = [];
   const log = (line: string): void => {
     trace.push(line);
@@ -224,9 +203,19 @@ export async function runReaderOnAio(program: ReaderProgram): Promise<string[]> 
           log(`iterate ${showError(error)}`);
         }
       }
-      log(`end ${reader.atEof() ? "True" : "False"} ${reader.toString()}`);
+      log(`end ${B(reader.atEof())} ${reader.toString()}`);
     };
     await gather(createTask(feeder), createTask(consumer));
   });
   return trace;
 }
+
+/** StreamReader reads against random feeds (fixtures/reader-differential.json). */
+export const readerSuite: DifferentialSuite<ReaderProgram> = {
+  fixture: "reader-differential.json",
+  generate: generateReader,
+  pythonHelpers: PYTHON_HELPERS,
+  toPython: readerToPython,
+  pythonCall: (seed) => `asyncio.run(reader_${seed}(log.append))`,
+  runOnAio: runReaderOnAio,
+};
