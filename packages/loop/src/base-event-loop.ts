@@ -455,33 +455,28 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
     this._checkClosed();
     checkCallback(callback, "call_soon");
     const context = splitContextOption(args);
-    const handle = this._callSoonArgs(callback, args, context === undefined ? (contextVarsTouched ? copyContext() : null) : context);
+    const handle = this._callSoon(callback, args, context === undefined ? (contextVarsTouched ? copyContext() : null) : context);
     // eslint-disable-next-line @typescript-eslint/unbound-method -- only the identity is used: the stack is cut above it
     if (this._debug) handle._sourceTraceback = captureStack(this.callSoon);
     return handle;
   }
 
-  /** `callSoon` without validation, with the context given. @internal */
+  /**
+   * `callSoon` without validation, with the context given. None or one argument is kept in the
+   * handle's slot, not in the array (see `Handle._arg`). @internal
+   */
   _callSoon(callback: (...args: never[]) => unknown, args: unknown[], context: Context | null): Handle {
+    if (args.length <= 1) return this._callSoon1(callback, args.length === 0 ? NO_ARG : args[0], context);
     const handle = new Handle(callback, args, this, context);
-    this._ready.push(handle);
-    if (this._waitKind >= WAIT_TIMER) this._wake();
+    this._pushReady(handle);
     return handle;
   }
 
-  /** `_callSoon` with one argument, or none (NO_ARG), kept without an array. @internal */
+  /** `_callSoon` with one argument, or none (NO_ARG), for callers that have no array to pass. @internal */
   _callSoon1(callback: (...args: never[]) => unknown, arg: unknown, context: Context | null): Handle {
     const handle = new Handle(callback, null, this, context, arg);
-    this._ready.push(handle);
-    if (this._waitKind >= WAIT_TIMER) this._wake();
+    this._pushReady(handle);
     return handle;
-  }
-
-  /** The public callSoon's argument list: none or one kept without the rest array. @internal */
-  _callSoonArgs(callback: (...args: never[]) => unknown, args: unknown[], context: Context | null): Handle {
-    const count = args.length;
-    if (count > 1) return this._callSoon(callback, args, context);
-    return this._callSoon1(callback, count === 0 ? NO_ARG : args[0], context);
   }
 
   /** @internal */
@@ -497,7 +492,7 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
     this._checkClosed();
     checkCallback(callback, "call_soon_threadsafe");
     const context = splitContextOption(args);
-    const handle = this._callSoonArgs(callback, args, context === undefined ? (contextVarsTouched ? copyContext() : null) : context);
+    const handle = this._callSoon(callback, args, context === undefined ? (contextVarsTouched ? copyContext() : null) : context);
     // eslint-disable-next-line @typescript-eslint/unbound-method -- only the identity is used: the stack is cut above it
     if (this._debug) handle._sourceTraceback = captureStack(this.callSoonThreadsafe);
     return handle;
@@ -533,42 +528,37 @@ export class BaseEventLoop implements AbstractEventLoop, LoopInternals {
   _callAt<A extends unknown[]>(when: number, callback: (...args: A) => unknown, args: A, method: string): TimerHandle {
     this._checkClosed();
     checkCallback(callback, "call_at"); // Python: call_later delegates to call_at, which checks
-    const context = splitContextOption(args);
-    const timer = new TimerHandle(
-      when,
-      this._timerSeq++,
-      callback,
-      args,
-      this,
-      context === undefined ? (contextVarsTouched ? copyContext() : null) : context,
-    );
+    const option = splitContextOption(args);
+    const context = option === undefined ? (contextVarsTouched ? copyContext() : null) : option;
+    const seq = this._timerSeq++;
+    const timer =
+      args.length > 1
+        ? new TimerHandle(when, seq, callback, args, this, context)
+        : new TimerHandle(when, seq, callback, null, this, context, args.length === 0 ? NO_ARG : args[0]);
     // eslint-disable-next-line @typescript-eslint/unbound-method -- only the identity is used: the stack is cut above it
-    if (this._debug) timer._sourceTraceback = captureStack(method === "call_at" ? this.callAt : this.callLater);
-    this._pushTimer(timer);
-    return timer;
+    return this._scheduleTimer(timer, method === "call_at" ? this.callAt : this.callLater);
   }
 
   /**
-   * `callLater(delay, callback, arg)` for the library's own callbacks (sleep): the argument is
-   * kept without an array (benchmarks W5, W10). @internal
+   * `callLater(delay, callback, arg)` for the library's own callbacks (sleep), with no argument
+   * array to make (benchmarks W5, W10). @internal
    */
   _callLater1(delay: number, callback: (...args: never[]) => unknown, arg: unknown): TimerHandle {
     // Python's sleep calls `loop.call_later`: a loop (or test) that replaces it is still obeyed.
     if (this.callLater !== BaseEventLoop.prototype.callLater) return this.callLater(delay, callback as (arg: unknown) => unknown, arg);
     this._checkClosed();
     const context = contextVarsTouched ? copyContext() : null;
-    const timer = new TimerHandle(this.time() + delay, this._timerSeq++, callback, null, this, context, arg);
     // eslint-disable-next-line @typescript-eslint/unbound-method -- only the identity is used: the stack is cut above it
-    if (this._debug) timer._sourceTraceback = captureStack(this.callLater);
-    this._pushTimer(timer);
-    return timer;
+    return this._scheduleTimer(new TimerHandle(this.time() + delay, this._timerSeq++, callback, null, this, context, arg), this.callLater);
   }
 
-  /** @internal */
-  _pushTimer(timer: TimerHandle): void {
+  /** Puts `timer` in the heap (with where it was made, in debug mode) and wakes a loop that sleeps past it. @internal */
+  _scheduleTimer(timer: TimerHandle, api: (...args: never[]) => unknown): TimerHandle {
+    if (this._debug) timer._sourceTraceback = captureStack(api);
     this._scheduled.push(timer);
     timer._scheduled = true;
     if (this._waitKind >= WAIT_TIMER && timer._when < this._armedWhen) this._wake();
+    return timer;
   }
 
   /** @internal */
